@@ -1,0 +1,103 @@
+"""Extraction speed: the full Extractor against a bare spaCy NER pass over the same texts.
+
+    python benchmarks/throughput.py [--input FILE.jsonl|DIR] [--repeat N]
+
+With no input it reads the demo corpus under examples/ (JSONL, .txt and .md files), or
+the extraction test fixture when the corpus is absent. Prints articles/s and words/s
+of both passes and their ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from dragoman.extract.annotate import Extractor  # noqa: E402
+from dragoman.extract.nlp import load_pipeline  # noqa: E402
+from dragoman.records import Article, Desk  # noqa: E402
+
+FALLBACK = ROOT / "tests" / "data" / "extract" / "bulletin.txt"
+
+
+def read_texts(path: Path) -> list[str]:
+    """Texts of a JSONL file (its "text" fields), a text file, or every such file under a folder."""
+    files = sorted(p for p in path.rglob("*") if p.suffix in (".jsonl", ".txt", ".md")) if path.is_dir() else [path]
+    texts: list[str] = []
+    for file in files:
+        raw = file.read_text("utf-8", errors="replace")
+        if file.suffix == ".jsonl":
+            for line in raw.splitlines():
+                try:
+                    doc = json.loads(line)
+                except json.JSONDecodeError:
+                    continue
+                if isinstance(doc, dict) and isinstance(doc.get("text"), str):
+                    texts.append(doc["text"])
+        elif raw.strip():
+            texts.append(raw)
+    return texts
+
+
+def load_desk() -> tuple[Desk, dict]:
+    """The shipped desk and outlets when they load, else an empty desk."""
+    try:
+        from dragoman.desk import load_desk as desk_loader
+        from dragoman.desk import load_sources
+
+        return desk_loader(), load_sources()
+    except Exception:  # the benchmark still measures something without the shipped files
+        return Desk(id="empty", title="empty"), {}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--input", type=Path, default=None, help="JSONL file, text file or folder")
+    parser.add_argument("--repeat", type=int, default=3, help="passes over the texts (default 3)")
+    parser.add_argument("--batch-size", type=int, default=32)
+    args = parser.parse_args(argv)
+
+    source = args.input or ROOT / "examples"
+    texts = read_texts(source) if source.exists() else []
+    if not texts:
+        source, texts = FALLBACK, read_texts(FALLBACK)
+    texts = texts * max(1, args.repeat)
+    words = sum(len(t.split()) for t in texts)
+    articles = [
+        Article(id=f"b{i}", outlet_id="", url="", published=None, title="", text=t) for i, t in enumerate(texts)
+    ]
+
+    desk, outlets = load_desk()
+    nlp = load_pipeline()
+    extractor = Extractor(desk, outlets, nlp=nlp)
+    # warm up: gazetteer indexes, date parser tables, model weights in cache
+    list(extractor.annotate_many(articles[:4]))
+    with nlp.select_pipes(enable=["ner"]):
+        list(nlp.pipe(texts[:4]))
+
+    start = time.perf_counter()
+    for _ in extractor.annotate_many(articles, batch_size=args.batch_size):
+        pass
+    full = time.perf_counter() - start
+
+    with nlp.select_pipes(enable=["ner"]):
+        start = time.perf_counter()
+        for _ in nlp.pipe(texts, batch_size=args.batch_size):
+            pass
+        bare = time.perf_counter() - start
+
+    print(f"input: {source}  ({len(texts)} articles, {words} words, repeat {args.repeat})")
+    print(f"{'pass':<22}{'seconds':>10}{'articles/s':>14}{'words/s':>12}")
+    for name, seconds in (("Extractor (full)", full), ("spaCy NER only", bare)):
+        print(f"{name:<22}{seconds:>10.2f}{len(texts) / seconds:>14.1f}{words / seconds:>12.0f}")
+    print(f"full / NER-only speed ratio: {bare / full:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,93 @@
+"""JSON rendering of a digest, validated against ``digest/schema.json``."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from ...records import Bullet, Citation, Digest, Section
+
+__all__ = ["SCHEMA_VERSION", "digest_to_json", "load_schema", "render"]
+
+SCHEMA_VERSION = "1.0"
+
+
+@lru_cache(maxsize=1)
+def load_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the digest JSON output."""
+    text = resources.files("dragoman.digest").joinpath("schema.json").read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Draft202012Validator:
+    schema = load_schema()
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def _citation(c: Citation) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "outlet": c.outlet,
+        "date": c.date.isoformat() if c.date is not None else None,
+        "article_id": c.article_id,
+    }
+    if c.url:
+        out["url"] = c.url
+    if c.outlet_id:
+        out["outlet_id"] = c.outlet_id
+    return out
+
+
+def _bullet(b: Bullet) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "text": b.text,
+        "story_id": b.story_id,
+        "citations": [_citation(c) for c in b.citations],
+        "sentences": [
+            {"text": s.text, "article_id": s.article_id, "start": s.start, "end": s.end}
+            for s in b.sentences
+        ],
+    }
+    if b.credibility is not None:
+        out["credibility"] = b.credibility
+    if b.assessment:
+        out["assessment"] = b.assessment
+    if b.anchor:
+        out["anchor"] = b.anchor
+    return out
+
+
+def _section(s: Section) -> dict[str, Any]:
+    return {"title": s.title, "arena": s.arena, "bullets": [_bullet(b) for b in s.bullets]}
+
+
+def digest_to_json(digest: Digest) -> dict[str, Any]:
+    """The digest as a JSON-ready dict; raises ValueError if it breaks the published schema."""
+    data: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "title": digest.title,
+        "period": {"from": digest.period_from.isoformat(), "to": digest.period_to.isoformat()},
+        "overview": [_bullet(b) for b in digest.overview],
+        "sections": [_section(s) for s in digest.sections],
+        "entity_index": {name: list(anchors) for name, anchors in digest.entity_index.items()},
+        "timeline": [dict(row) for row in digest.timeline],
+    }
+    errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        first = errors[0]
+        where = "/".join(str(p) for p in first.absolute_path) or "(top)"
+        raise ValueError(
+            f"digest JSON does not match schema {SCHEMA_VERSION} at {where}: {first.message}"
+        )
+    return data
+
+
+def render(digest: Digest) -> str:
+    """The digest as indented UTF-8 JSON text."""
+    return json.dumps(digest_to_json(digest), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,439 @@
+"""Events: who did what to whom, where and when, in which mode, and on whose word."""
+
+from __future__ import annotations
+
+import bisect
+import functools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from importlib import resources
+from typing import Any
+
+import yaml
+from spacy.tokens import Doc, Token
+
+from ..records import Desk, Entity, Event, EventArg, Mention, Sentence
+
+# Verbs that introduce what someone said or reported.
+REPORTING = frozenset(
+    """
+    say report state tell add announce claim declare remark note stress confirm quote reveal assert
+    indicate write publish mention explain emphasize emphasise underscore reiterate assess warn
+    """.split()
+)
+_HYPOTHETICAL_AUX = frozenset({"could", "would", "may", "might", "should"})
+_FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
+_FUTURE_HEADS = frozenset({"plan", "intend", "set", "expect", "prepare", "aim", "schedule", "go", "due"})
+_CONDITIONS = frozenset({"if", "unless", "whether"})
+_TARGET_PREPS = frozenset({"with", "to", "on", "against"})
+_PLACE_PREPS = frozenset({"in", "at", "near", "inside", "outside"})
+_ARG_LABELS = ("PERSON", "ORG", "LOC", "NORP")
+_ARG_RANK = {"PERSON": 0, "ORG": 1, "LOC": 2, "NORP": 2}
+# Spans the model marks as numbers or times are never an event's participants.
+_NOT_ARGS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "QUANTITY", "MONEY"})
+HISTORICAL_DAYS = 30
+
+
+@functools.lru_cache(maxsize=1)
+def default_vocabulary() -> dict[str, Any]:
+    """The shipped event vocabulary (verbs per type, CAMEO codes)."""
+    text = resources.files(__package__).joinpath("data/events.yaml").read_text("utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+@dataclass(frozen=True)
+class DateInfo:
+    """A date mention with its resolved day and the range it may mean."""
+
+    start: int
+    end: int
+    value: date | None
+    bounds: tuple[date, date] | None
+
+
+class EventExtractor:
+    """Finds desk verbs in parsed sentences and fills in their arguments and mode."""
+
+    def __init__(self, desk: Desk | None = None) -> None:
+        vocab = default_vocabulary()
+        verbs: Mapping[str, Sequence[str]] = (desk.verbs if desk and desk.verbs else None) or vocab["verbs"]
+        self._single: dict[str, str] = {}
+        self._multi: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for kind, lemmas in verbs.items():
+            for lemma in lemmas:
+                words = tuple(str(lemma).lower().split())
+                if len(words) == 1:
+                    self._single.setdefault(words[0], kind)
+                elif words:
+                    self._multi.setdefault(words[0], []).append((words[1:], kind))
+        cameo = vocab.get("cameo") or {}
+        self._cameo_types: dict[str, str] = {k: str(v) for k, v in (cameo.get("types") or {}).items()}
+        self._cameo_lemmas: dict[str, str] = {k: str(v) for k, v in (cameo.get("lemmas") or {}).items()}
+
+    def classify(self, token: Token) -> tuple[str, str] | None:
+        """(event type, matched lemma) when ``token`` is a verb the vocabulary lists."""
+        if token.pos_ not in ("VERB",):
+            return None
+        lemma = token.lemma_.lower()
+        for rest, kind in self._multi.get(lemma, ()):
+            words = {c.lower_ for c in token.children} | {c.lemma_.lower() for c in token.children}
+            if all(w in words for w in rest):
+                return kind, " ".join((lemma, *rest))
+        if lemma in self._single:
+            return self._single[lemma], lemma
+        return None
+
+    def cameo(self, kind: str, lemma: str) -> str | None:
+        """CAMEO code for a matched lemma, else for its type."""
+        return self._cameo_lemmas.get(lemma) or self._cameo_types.get(kind)
+
+    def events(
+        self,
+        doc: Doc,
+        article_id: str,
+        outlet_id: str | None,
+        published: datetime | date | None,
+        sentences: Sequence[Sentence],
+        mentions: Sequence[Mention],
+        entities: Mapping[str, Entity],
+        dates: Sequence[DateInfo],
+    ) -> list[Event]:
+        """Every event in ``doc``, in text order."""
+        ctx = _Context(doc, mentions, entities, dates, sentences, published, outlet_id)
+        found: list[Event] = []
+        for token in doc:
+            match = self.classify(token)
+            if match is None:
+                continue
+            kind, lemma = match
+            event = self._event(ctx, token, kind, lemma, article_id)
+            if event is not None:
+                found.append(event)
+        return found
+
+    def _event(self, ctx: _Context, verb: Token, kind: str, lemma: str, article_id: str) -> Event | None:
+        sentence = ctx.sentence_of(verb.idx)
+        if sentence is None:
+            return None
+        actors, targets = _arguments(ctx, verb)
+        if not actors and not targets:
+            return None
+        used = {a.entity_id for a in actors + targets}
+        place = _place(ctx, verb, sentence, used, targets)
+        when = ctx.date_near(sentence, verb.idx)
+        mode = _mode(ctx, verb, sentence)
+        return Event(
+            article_id=article_id,
+            start=sentence.start,
+            end=sentence.end,
+            type=kind,
+            cameo=self.cameo(kind, lemma),
+            mode=mode,
+            actors=tuple(ctx.arg(m) for m in actors),
+            targets=tuple(ctx.arg(m) for m in targets),
+            place=place,
+            date=when.value if when else None,
+            reported_by=_reporter(ctx, verb, sentence),
+            trigger=verb.text,
+        )
+
+
+def in_brackets(text: str, pos: int) -> bool:
+    """True when ``pos`` lies inside an open bracket on its line ("(DeirEzzor24, July 29; the ...")."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    return text.rfind("(", line_start, pos) > text.rfind(")", line_start, pos)
+
+
+class _Context:
+    """Lookups over one article shared by the event rules."""
+
+    def __init__(
+        self,
+        doc: Doc,
+        mentions: Sequence[Mention],
+        entities: Mapping[str, Entity],
+        dates: Sequence[DateInfo],
+        sentences: Sequence[Sentence],
+        published: datetime | date | None,
+        outlet_id: str | None,
+    ) -> None:
+        self.doc = doc
+        self.entities = entities
+        self.dates = sorted(dates, key=lambda d: d.start)
+        self.sentences = sorted(sentences, key=lambda s: s.start)
+        self._starts = [s.start for s in self.sentences]
+        self.published = published.date() if isinstance(published, datetime) else published
+        self.outlet_id = outlet_id or None
+        self.named = [m for m in mentions if m.label in _ARG_LABELS and m.entity_id]
+        self.by_token: dict[int, Mention] = {}
+        for m in self.named:
+            if (m.entity_id or "").startswith("outlet:") and in_brackets(doc.text, m.start):
+                continue  # a bracketed citation "(Tasnim, July 31)" names a source, not a participant
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is not None:
+                for t in span:
+                    self.by_token.setdefault(t.i, m)
+
+    def sentence_of(self, char: int) -> Sentence | None:
+        i = bisect.bisect_right(self._starts, char) - 1
+        if i >= 0 and self.sentences[i].start <= char < self.sentences[i].end:
+            return self.sentences[i]
+        return None
+
+    def date_near(self, sentence: Sentence, char: int) -> DateInfo | None:
+        inside = [d for d in self.dates if sentence.start <= d.start < sentence.end and d.value]
+        return min(inside, key=lambda d: abs(d.start - char)) if inside else None
+
+    def arg(self, m: Mention | _Phrase) -> EventArg:
+        if isinstance(m, _Phrase):
+            return EventArg(text=m.text)
+        entity = self.entities.get(m.entity_id or "")
+        country = None
+        if entity is not None:
+            country = entity.attributes.get("country") or (entity.place.country if entity.place else None)
+        return EventArg(text=m.text, entity_id=m.entity_id, country=country or None)
+
+    def reporter_id(self, m: Mention) -> str | None:
+        entity_id = m.entity_id or ""
+        return entity_id[7:] if entity_id.startswith("outlet:") else entity_id or None
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    """An argument with no entity behind it ("the delegation")."""
+
+    text: str
+    entity_id: str | None = None
+
+
+def _subject(verb: Token) -> tuple[Token | None, bool, Token]:
+    """(subject, passive, verb that carries it); a coordinated or controlled verb borrows its head's."""
+    v = verb
+    for _ in range(4):
+        for c in v.children:
+            if c.dep_ in ("nsubj", "csubj"):
+                return c, False, v
+        for c in v.children:
+            if c.dep_ == "nsubjpass":
+                return c, True, v
+        if v.dep_ in ("conj", "xcomp", "advcl") and v.head.i != v.i:
+            v = v.head
+        else:
+            break
+    return None, False, verb
+
+
+def _arguments(ctx: _Context, verb: Token) -> tuple[list[Any], list[Any]]:
+    subject, passive, holder = _subject(verb)
+    actors: list[Any] = []
+    targets: list[Any] = []
+    if passive:
+        if subject is not None:
+            targets = _mentions_at(ctx, subject)
+        for c in verb.children:
+            if c.dep_ == "agent":
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        actors = _mentions_at(ctx, p)
+    elif subject is not None:
+        actors = _mentions_at(ctx, subject)
+    if not passive:
+        for c in verb.children:
+            if c.dep_ in ("dobj", "dative", "obj"):
+                targets += _mentions_at(ctx, c)
+            elif c.dep_ in ("prep", "prt") and c.lower_ in _TARGET_PREPS:
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        targets += _mentions_at(ctx, p)
+    targets = [t for t in _unique(targets) if t.entity_id is None or t.entity_id not in {a.entity_id for a in actors}]
+    return _unique(actors), targets
+
+
+def _unique(items: list[Any]) -> list[Any]:
+    seen: set[Any] = set()
+    out = []
+    for item in items:
+        key = item.entity_id or item.text
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
+
+
+def _mentions_at(ctx: _Context, token: Token) -> list[Any]:
+    """Entity mentions a noun phrase stands for, following conjunctions and appositions."""
+    group = [token, *token.conjuncts]
+    for t in list(group):
+        group.extend(c for c in t.children if c.dep_ == "appos")
+    direct = {t.i for t in group if t.i in ctx.by_token}
+    found: list[Any] = []
+    for t in group:
+        if t.i in direct:
+            found.append(ctx.by_token[t.i])
+            continue
+        if any(c.dep_ == "appos" and c.i in direct for c in t.children):
+            continue  # "the Syrian Ambassador, Adnan Hassan Mahmoud": the name stands for the phrase
+        if t.pos_ == "PRON" and t.lower_ in ("he", "she", "him", "her"):
+            person = _previous_person(ctx, t)
+            found.append(person if person is not None else _Phrase(t.text))
+            continue
+        # "Iranian officials", "members of Harakat al-Nujaba": an entity inside the phrase
+        inner = [ctx.by_token[d.i] for d in t.subtree if d.i in ctx.by_token and _inside_phrase(ctx, d, t)]
+        if inner:
+            # "the Iraqi Speaker Mohammed al-Halbousi" is the person; a nationality only when alone
+            best = min(_ARG_RANK[m.label] for m in inner)
+            found.extend(dict.fromkeys(m for m in inner if _ARG_RANK[m.label] == best))
+        elif t.dep_ != "appos" and t.pos_ in ("NOUN", "PROPN") and t.ent_type_ not in _NOT_ARGS:
+            found.append(_Phrase(_phrase_text(t)))
+    return found
+
+
+def _inside_phrase(ctx: _Context, d: Token, head: Token) -> bool:
+    # stay within the noun phrase: modifiers and "of" attachments, not clauses hanging off it
+    t = d
+    while t.i != head.i:
+        if t.dep_ == "conj" and t.head.i in ctx.by_token:
+            t = t.head  # "officers from Syria, Iraq and Iran": the coordinated names count too
+            continue
+        if t.dep_ in ("relcl", "acl", "advcl", "conj", "ccomp"):
+            return False
+        if t.dep_ == "prep" and t.lower_ not in ("of", "from"):
+            return False
+        t = t.head
+    return True
+
+
+def _phrase_text(token: Token) -> str:
+    left = token.left_edge.i
+    while left < token.i and token.doc[left].lower_ in ("the", "a", "an"):
+        left += 1
+    return token.doc[left : token.i + 1].text
+
+
+def _previous_person(ctx: _Context, pronoun: Token) -> Mention | None:
+    """The person a "he"/"she" most likely means: the last person who was a subject, a few sentences back."""
+    sentence = ctx.sentence_of(pronoun.idx)
+    if sentence is None:
+        return None
+    index = ctx.sentences.index(sentence)
+    window_start = ctx.sentences[max(0, index - 3)].start
+    best = None
+    for m in ctx.named:
+        if m.label != "PERSON" or not (window_start <= m.start < pronoun.idx):
+            continue
+        span = ctx.doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None:
+            continue
+        root = span.root
+        if root.dep_ == "appos":
+            root = root.head
+        if root.dep_ in ("nsubj", "nsubjpass"):
+            best = m
+    return best
+
+
+def _place(
+    ctx: _Context, verb: Token, sentence: Sentence, used: set[str | None], targets: list[Any]
+) -> str | None:
+    locs = [
+        m for m in ctx.named
+        if m.label == "LOC" and sentence.start <= m.start < sentence.end and m.entity_id not in used
+    ]
+    for m in locs:
+        span = ctx.doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is not None and span.root.head.lower_ in _PLACE_PREPS:
+            return m.entity_id
+    if locs:
+        return min(locs, key=lambda m: abs(m.start - verb.idx)).entity_id
+    for t in targets:
+        if getattr(t, "label", "") == "LOC":
+            return str(t.entity_id)
+    return None
+
+
+def _mode(ctx: _Context, verb: Token, sentence: Sentence) -> str:
+    chain = [verb]
+    v = verb
+    while v.dep_ in ("xcomp", "conj") and v.head.i != v.i and len(chain) < 4:
+        v = v.head
+        chain.append(v)
+    if any(c.dep_ == "neg" for t in chain for c in t.children):
+        return "negated"
+    if any(c.lower_ in _CONDITIONS and c.dep_ == "mark" for c in verb.children):
+        return "hypothetical"
+    if any(
+        c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _CONDITIONS for m in c.children)
+        for c in verb.children
+    ):
+        return "hypothetical"
+    if any(c.dep_ == "aux" and c.lower_ in _HYPOTHETICAL_AUX for t in chain for c in t.children):
+        return "hypothetical"
+    if any(c.dep_ == "aux" and c.lower_ in _FUTURE_AUX for t in chain for c in t.children):
+        return "future"
+    if any(t.dep_ == "xcomp" and t.head.lemma_.lower() in _FUTURE_HEADS for t in chain):
+        return "future"
+    if _historical(ctx, sentence, verb):
+        return "historical"
+    return "asserted"
+
+
+def _historical(ctx: _Context, sentence: Sentence, verb: Token) -> bool:
+    if ctx.published is None:
+        return False
+    inside = [d for d in ctx.dates if sentence.start <= d.start < sentence.end and d.bounds]
+    if not inside:
+        return False
+    nearest = min(inside, key=lambda d: abs(d.start - verb.idx))
+    assert nearest.bounds is not None
+    return (ctx.published - nearest.bounds[1]).days > HISTORICAL_DAYS
+
+
+def _reporter(ctx: _Context, verb: Token, sentence: Sentence) -> str | None:
+    """Who the event is reported by: a governing speaker, "according to", a cited outlet, the article."""
+    v = verb
+    for _ in range(6):
+        if v.head.i == v.i:
+            break
+        v = v.head
+        if v.pos_ == "VERB" and v.lemma_.lower() in REPORTING:
+            if v.lemma_.lower() == "tell":
+                for c in v.children:
+                    if c.dep_ in ("dobj", "dative") and c.i in ctx.by_token:
+                        m = ctx.by_token[c.i]
+                        if (m.entity_id or "").startswith("outlet:"):
+                            return ctx.reporter_id(m)
+            subject, _, _ = _subject(v)
+            if subject is not None:
+                speakers = [
+                    m for m in _mentions_at(ctx, subject) if isinstance(m, Mention) and m.label in ("PERSON", "ORG")
+                ]
+                if speakers:
+                    return ctx.reporter_id(speakers[0])
+            break
+    for t in ctx.doc.char_span(sentence.start, sentence.end, alignment_mode="expand") or ():
+        if t.lower_ == "according":
+            for to in t.children:
+                for p in to.children:
+                    if p.dep_ == "pobj":
+                        found = [m for m in _mentions_at(ctx, p) if isinstance(m, Mention)]
+                        if found:
+                            return ctx.reporter_id(found[0])
+    cited = _cited_outlet(ctx, sentence)
+    return cited or ctx.outlet_id
+
+
+def _cited_outlet(ctx: _Context, sentence: Sentence) -> str | None:
+    """An outlet cited in brackets in the sentence or later in its paragraph ("(Tasnim, July 31)")."""
+    text = ctx.doc.text
+    line_end = text.find("\n", sentence.start)
+    stop = len(text) if line_end < 0 else max(line_end, sentence.end)
+    for m in ctx.named:
+        if not (sentence.start <= m.start < stop):
+            continue
+        if not (m.entity_id or "").startswith("outlet:"):
+            continue
+        if in_brackets(text, m.start):
+            return ctx.reporter_id(m)
+    return None

@@ -1,0 +1,401 @@
+"""The runner: moves records between the stages and the store, incrementally.
+
+Stages never touch SQL and never call each other; this module is the only place that
+knows the order collect → extract → cluster → assess → write.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from .collect import OutletResolver, collect_paths
+from .desk import default_desk_path, default_sources_path, load_desk, load_sources
+from .errors import DragomanError, ItemError, StageError, StoreError
+from .records import Annotated, Article, Desk, Digest, Outlet, Story
+from .settings import Settings
+from .store import Store
+from .stories.arena import ArenaClassifier
+from .stories.assess import assess_story
+from .stories.cluster import StoryClusterer
+from .stories.dedup import DuplicateIndex
+
+DB_NAME = "dragoman.db"
+DESK_NAME = "desk.yaml"
+SOURCES_NAME = "sources.yaml"
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass
+class CollectReport:
+    new: int = 0
+    seen: int = 0
+    duplicates: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ProcessReport:
+    articles: int = 0
+    stories_touched: int = 0
+    stories_total: int = 0
+
+
+def _check(stage: str, expected: type, value: Any) -> Any:
+    if not isinstance(value, expected):
+        raise StageError(stage, expected.__name__, value)
+    return value
+
+
+# --- workspace ------------------------------------------------------------------------
+
+
+def init_workspace(home: str | Path) -> Path:
+    """Create a workspace: database, desk and source registry (existing files are kept)."""
+    home = Path(home)
+    home.mkdir(parents=True, exist_ok=True)
+    for name, src in ((DESK_NAME, default_desk_path()), (SOURCES_NAME, default_sources_path())):
+        target = home / name
+        if not target.exists():
+            shutil.copyfile(src, target)
+    with Store(home / DB_NAME) as store:
+        store.upsert_outlets(load_sources(home / SOURCES_NAME).values())
+    return home
+
+
+class Workspace:
+    """An opened workspace: its store, desk, source registry and settings."""
+
+    def __init__(self, home: str | Path, settings: Settings | None = None) -> None:
+        self.home = Path(home)
+        if not (self.home / DB_NAME).exists():
+            raise StoreError(
+                f"{self.home} is not a dragoman workspace (no {DB_NAME}); "
+                f"run: dragoman init {self.home}"
+            )
+        self.settings = settings or Settings.load(self.home)
+        self.desk = load_desk(self.home / DESK_NAME)
+        self.outlets = load_sources(self.home / SOURCES_NAME)
+        self.store = Store(self.home / DB_NAME)
+        self.store.upsert_outlets(self.outlets.values())
+
+    @classmethod
+    def in_memory(
+        cls, desk: Desk, outlets: dict[str, Outlet], settings: Settings | None = None
+    ) -> "Workspace":
+        """A throw-away workspace for `digest --input` and the JSONL commands."""
+        ws = cls.__new__(cls)
+        ws.home = Path(".")
+        ws.settings = settings or Settings()
+        ws.desk = desk
+        ws.outlets = dict(outlets)
+        ws.store = Store.memory()
+        ws.store.upsert_outlets(ws.outlets.values())
+        return ws
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> "Workspace":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+@contextmanager
+def open_workspace(home: str | Path | None = None, settings: Settings | None = None) -> Iterator[Workspace]:
+    settings = settings or Settings.load(home)
+    ws = Workspace(settings.home if home is None else home, settings)
+    try:
+        yield ws
+    finally:
+        ws.close()
+
+
+# --- collect ----------------------------------------------------------------------------
+
+
+def _duplicate_index(ws: Workspace, since: datetime | None = None) -> DuplicateIndex:
+    index = DuplicateIndex(threshold=float(ws.settings.duplicate_threshold))
+    for art in ws.store.articles(start=since):
+        if not art.duplicate_of:
+            index.add(art.id, art.text)
+    return index
+
+
+def _original_of(ws: Workspace, article_id: str | None) -> Article | None:
+    """The stored article a near-duplicate points at, following reprint links to the original."""
+    seen: set[str] = set()
+    article = ws.store.get_article(article_id) if article_id else None
+    while article is not None and article.duplicate_of and article.duplicate_of not in seen:
+        seen.add(article.id)
+        article = ws.store.get_article(article.duplicate_of)
+    return article
+
+
+def _published_before(article: Article, other: Article) -> bool:
+    return bool(article.published and other.published and article.published < other.published)
+
+
+def store_articles(
+    ws: Workspace,
+    articles: Iterable[Article],
+    report: CollectReport | None = None,
+    on_item: Callable[[], None] | None = None,
+) -> CollectReport:
+    """Store new articles; link near-duplicate reprints to their original."""
+    report = report or CollectReport()
+    index = _duplicate_index(ws)
+    for article in articles:
+        _check("collect", Article, article)
+        if ws.store.has_article(article.id) or ws.store.find_by_hash(article.content_hash):
+            report.seen += 1
+        else:
+            original = _original_of(ws, index.check(article.id, article.text))
+            # When the copy arrived first (files are read in name order), the earlier
+            # publication is the original and the stored one becomes its reprint.
+            copy_first = original is not None and _published_before(article, original)
+            if original is not None and not copy_first:
+                article = article.replace(duplicate_of=original.id)
+            if ws.store.add_article(article):
+                report.new += 1
+                if original is not None:
+                    report.duplicates += 1
+                if copy_first:
+                    ws.store.set_duplicate(original.id, article.id)
+                if original is None or copy_first:
+                    index.add(article.id, article.text)
+            else:
+                report.seen += 1
+        if on_item:
+            on_item()
+    return report
+
+
+def collect(
+    ws: Workspace,
+    paths: Sequence[str | Path],
+    on_error: Callable[[ItemError], None] | None = None,
+    on_item: Callable[[], None] | None = None,
+) -> CollectReport:
+    """Collect files, folders and URLs into the workspace."""
+    report = CollectReport()
+
+    def error(err: ItemError) -> None:
+        report.errors.append(str(err))
+        if on_error:
+            on_error(err)
+
+    resolver = OutletResolver(ws.outlets)
+    return store_articles(ws, collect_paths(paths, resolver, on_error=error), report, on_item)
+
+
+def collect_feeds(
+    ws: Workspace,
+    on_error: Callable[[ItemError], None] | None = None,
+    on_item: Callable[[], None] | None = None,
+) -> CollectReport:
+    """Fetch every feed of the source registry (conditional GET, polite delays)."""
+    from .collect import Fetcher
+    from .collect import collect_feeds as feed_articles
+
+    report = CollectReport()
+
+    def error(err: ItemError) -> None:
+        report.errors.append(str(err))
+        if on_error:
+            on_error(err)
+
+    s = ws.settings
+    fetcher = Fetcher(
+        state=ws.store.fetch_states(),
+        timeout=float(s.fetch_timeout),
+        max_bytes=int(s.fetch_max_bytes),
+        delay=float(s.fetch_delay),
+        user_agent=str(s.user_agent),
+    )
+    resolver = OutletResolver(ws.outlets)
+    articles = feed_articles(ws.outlets, fetcher, resolver, on_error=error)
+    return store_articles(ws, articles, report, on_item)
+
+
+# --- process ----------------------------------------------------------------------------
+
+
+def _extractor(ws: Workspace) -> Any:
+    from .extract import Extractor
+
+    return Extractor(ws.desk, ws.outlets, ws.settings)
+
+
+def _clusterer(ws: Workspace) -> StoryClusterer:
+    return StoryClusterer(
+        threshold=float(ws.settings.story_threshold),
+        window_days=float(ws.settings.story_window_days),
+    )
+
+
+def _restore(ws: Workspace, clusterer: StoryClusterer, since: datetime | None) -> None:
+    """Load the open stories (those still inside the window) into the clusterer."""
+    for story in ws.store.stories(start=since):
+        for aid in story.article_ids:
+            ann = ws.store.annotations(aid)
+            art = ann.article if ann else ws.store.get_article(aid)
+            if art is not None:
+                clusterer.assign(aid, story.id, art, ann)
+
+
+def process(
+    ws: Workspace,
+    extractor: Any = None,
+    on_item: Callable[[], None] | None = None,
+) -> ProcessReport:
+    """Annotate new articles, place them in stories and re-assess the stories they touched."""
+    report = ProcessReport()
+    pending = ws.store.unprocessed_articles()
+    if not pending:
+        report.stories_total = len(ws.store.stories())
+        return report
+    extractor = extractor or _extractor(ws)
+    clusterer = _clusterer(ws)
+    dated = [a.published for a in pending if a.published]
+    since = min(dated) - clusterer.window if dated else None
+    _restore(ws, clusterer, since)
+    touched: set[str] = set()
+    for ann in extractor.annotate_many(pending):
+        _check("extract", Annotated, ann)
+        ws.store.save_annotations(ann)
+        touched.add(clusterer.add(ann.article, ann, ann.article.duplicate_of))
+        report.articles += 1
+        if on_item:
+            on_item()
+    classifier = ArenaClassifier(ws.desk)
+    for sid in sorted(touched):
+        anns = [a for a in (ws.store.annotations(aid) for aid in clusterer.members(sid)) if a]
+        story = assess_story(
+            sid, anns, ws.outlets, ws.desk, classifier.classify(anns), classifier.themes(anns)
+        )
+        ws.store.save_story(_check("assess", Story, story))
+    report.stories_touched = len(touched)
+    report.stories_total = len(ws.store.stories())
+    return report
+
+
+# --- digest -----------------------------------------------------------------------------
+
+
+def _day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    return (
+        datetime.combine(start, time.min, tzinfo=timezone.utc),
+        datetime.combine(end, time.max, tzinfo=timezone.utc),
+    )
+
+
+def make_digest(ws: Workspace, period_from: date, period_to: date, title: str | None = None) -> Digest:
+    """Write the digest of a period from the workspace's stories."""
+    from .digest import build_digest
+
+    if period_to < period_from:
+        raise DragomanError(f"the period ends ({period_to}) before it starts ({period_from})")
+    start, end = _day_bounds(period_from, period_to)
+    stories = ws.store.stories(start=start, end=end)
+    ids = {aid for s in stories for aid in s.article_ids}
+    annotations = {aid: a for aid in ids if (a := ws.store.annotations(aid))}
+    articles = {aid: a.article for aid, a in annotations.items()}
+    digest = build_digest(
+        stories,
+        articles,
+        annotations,
+        ws.outlets,
+        ws.desk,
+        period_from,
+        period_to,
+        overview_size=int(ws.settings.overview_size),
+        title=title,
+    )
+    return _check("write", Digest, digest)
+
+
+def write_digest(digest: Digest, fmt: str, out: Path | None) -> str | None:
+    """Render a digest to a file (or return it as text when out is None)."""
+    from .digest import render
+
+    rendered = render(digest, fmt)
+    if out is None:
+        return rendered if isinstance(rendered, str) else rendered.decode("utf-8", "replace")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(rendered, bytes):
+        out.write_bytes(rendered)
+    else:
+        out.write_text(rendered, encoding="utf-8")
+    return None
+
+
+def digest_from_files(
+    inputs: Sequence[str | Path],
+    period_from: date,
+    period_to: date,
+    desk: Desk | None = None,
+    outlets: dict[str, Outlet] | None = None,
+    on_error: Callable[[ItemError], None] | None = None,
+    settings: Settings | None = None,
+) -> Digest:
+    """Collect, process and write a digest straight from files, without a workspace."""
+    ws = Workspace.in_memory(desk or load_desk(), outlets or load_sources(), settings)
+    try:
+        collect(ws, inputs, on_error=on_error)
+        process(ws)
+        return make_digest(ws, period_from, period_to)
+    finally:
+        ws.close()
+
+
+# --- demo -----------------------------------------------------------------------------
+
+
+def examples_dir() -> Path:
+    """The demo corpus shipped beside the package (source checkout) or in the working tree."""
+    here = Path(__file__).resolve()
+    for base in (here.parents[2], Path.cwd()):
+        candidate = base / "examples" / "iran-2019-08"
+        if candidate.is_dir():
+            return candidate
+    raise DragomanError("the demo corpus examples/iran-2019-08 was not found")
+
+
+DEMO_PERIOD = (date(2019, 7, 25), date(2019, 8, 7))
+
+
+def demo(
+    out_dir: str | Path = "demo-output",
+    home: str | Path | None = None,
+    on_error: Callable[[ItemError], None] | None = None,
+    formats: Sequence[str] = ("md", "html", "json"),
+) -> list[Path]:
+    """Collect the demo corpus into a workspace, process it and write the digest files."""
+    out_dir = Path(out_dir)
+    home = Path(home) if home else out_dir / "workspace"
+    init_workspace(home)
+    with open_workspace(home) as ws:
+        collect(ws, [examples_dir()], on_error=on_error)
+        process(ws)
+        digest = make_digest(ws, *DEMO_PERIOD)
+    paths = []
+    for fmt in formats:
+        path = out_dir / f"digest.{fmt}"
+        write_digest(digest, fmt, path)
+        paths.append(path)
+    return paths
+
+
+def period_for(days: int, today: date | None = None) -> tuple[date, date]:
+    """The last `days` days up to today."""
+    today = today or datetime.now(timezone.utc).date()
+    return today - timedelta(days=days - 1), today

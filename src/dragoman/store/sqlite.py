@@ -1,0 +1,803 @@
+"""The workspace store on SQLite: the one place in dragoman that speaks SQL.
+
+Records are stored as columns where they are queried and as JSON (``to_dict``)
+where they are only read back. Datetimes are kept as ISO 8601 UTC strings with a
+fixed width, so comparing the strings compares the instants; a naive datetime is
+taken to be UTC. Every public write is one transaction: it lands whole or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, MutableMapping
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from ..errors import ItemError, StoreError
+from ..records import (
+    Annotated,
+    Article,
+    DateMention,
+    Entity,
+    Event,
+    Mention,
+    Outlet,
+    Sentence,
+    Story,
+)
+from .migrations import LATEST_VERSION, MIGRATIONS, apply_migrations, check_version
+
+BUSY_TIMEOUT_MS = 5000
+MEMORY = ":memory:"
+
+
+# --- value conversion ------------------------------------------------------------------------
+
+
+def _utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def _db_time(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    # A fixed width (always microseconds, always +00:00) keeps string order = time order.
+    return _utc(value).isoformat(timespec="microseconds")
+
+
+def _py_time(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    return _utc(datetime.fromisoformat(value))
+
+
+def _bound(value: datetime | date | None, upper: bool) -> str | None:
+    """Turn a query bound into a stored-time string; a bare date covers its whole day."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time.max if upper else time.min, tzinfo=UTC)
+    return _db_time(value)
+
+
+def _now() -> str:
+    return _db_time(datetime.now(UTC)) or ""
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+# --- search query ------------------------------------------------------------------------------
+
+# A double-quoted phrase (closed or not) or a run of non-space characters.
+_TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
+_WORDISH = re.compile(r"\w")
+_OPERATORS = ("AND", "OR", "NOT")
+
+
+def fts_query(text: str) -> str:
+    """Turn what a user typed into a safe FTS5 query ("" when nothing searchable is left).
+
+    Every word or quoted phrase becomes an FTS5 string, so punctuation, hyphens,
+    apostrophes and stray quotes are never read as syntax. Bare upper-case OR and
+    NOT keep their meaning between two terms, AND is implied, and a trailing ``*``
+    on a word asks for a prefix match.
+    """
+    parts: list[str] = []
+    pending: str | None = None
+    for match in _TOKEN.finditer(text):
+        phrase, word = match.group(1), match.group(2)
+        if word is not None and word in _OPERATORS:
+            pending = word
+            continue
+        raw = phrase if phrase is not None else word
+        if not raw or not _WORDISH.search(raw):
+            continue
+        prefix = word is not None and raw.endswith("*")
+        raw = raw.rstrip("*") if prefix else raw
+        term = '"' + raw.replace('"', '""') + '"' + ("*" if prefix else "")
+        if pending in ("OR", "NOT") and parts:
+            parts.append(pending)
+        elif pending == "NOT":
+            # "NOT x" with nothing before it cannot be expressed; drop the excluded term.
+            pending = None
+            continue
+        parts.append(term)
+        pending = None
+    return " ".join(parts)
+
+
+# --- fetch state view ----------------------------------------------------------------------------
+
+
+class FetchStates(MutableMapping[str, dict[str, Any]]):
+    """A dict-like view of the fetch_state table, keyed by URL."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def __getitem__(self, url: str) -> dict[str, Any]:
+        state = self._store.get_fetch_state(url)
+        if state is None:
+            raise KeyError(url)
+        return state
+
+    def __setitem__(self, url: str, state: dict[str, Any]) -> None:
+        self._store.set_fetch_state(url, state.get("etag"), state.get("last_modified"))
+
+    def __delitem__(self, url: str) -> None:
+        if not self._store._delete_fetch_state(url):
+            raise KeyError(url)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._store._fetch_urls())
+
+    def __len__(self) -> int:
+        return len(self._store._fetch_urls())
+
+    def __contains__(self, url: object) -> bool:
+        return isinstance(url, str) and self._store.get_fetch_state(url) is not None
+
+
+# --- the store ------------------------------------------------------------------------------------
+
+
+class Store:
+    """dragoman's workspace database: articles, annotations, stories, fetch state, corrections."""
+
+    def __init__(self, path: str | Path) -> None:
+        """Open the database at ``path`` (creating it and its folder) and migrate it."""
+        self.path = Path(path)
+        self._where = str(path)
+        self._lock = threading.RLock()
+        memory = str(path) == MEMORY
+        if not memory:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"{path}: cannot create the database folder: {exc}") from exc
+        try:
+            self._conn = sqlite3.connect(
+                str(path),
+                check_same_thread=False,  # shared across threads, serialised by self._lock
+                isolation_level=None,  # transactions are opened explicitly
+                timeout=BUSY_TIMEOUT_MS / 1000,
+            )
+        except sqlite3.Error as exc:
+            raise StoreError(f"{path}: cannot open the database: {exc}") from exc
+        self._conn.row_factory = sqlite3.Row
+        try:
+            self._conn.execute("PRAGMA foreign_keys = ON")
+            self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if not memory:
+                self._conn.execute("PRAGMA journal_mode = WAL")
+                self._conn.execute("PRAGMA synchronous = NORMAL")
+            check_version(self._conn, self._where)
+            self.migrate()
+        except sqlite3.DatabaseError as exc:
+            self._conn.close()
+            raise StoreError(f"{path}: not a usable dragoman database: {exc}") from exc
+        except BaseException:
+            self._conn.close()
+            raise
+
+    @classmethod
+    def memory(cls) -> Store:
+        """Open a fresh in-memory store (for tests and one-off runs)."""
+        return cls(MEMORY)
+
+    def close(self) -> None:
+        """Close the connection; the store cannot be used afterwards."""
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({self._where!r})"
+
+    # --- plumbing --------------------------------------------------------------------------
+
+    @contextmanager
+    def _write(self, what: str) -> Iterator[sqlite3.Connection]:
+        """Run a block as one write transaction, rolled back whole on any error."""
+        with self._lock:
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise self._store_error(what, exc) from exc
+            try:
+                yield self._conn
+                self._conn.execute("COMMIT")
+            except BaseException as exc:
+                # SQLite may already have rolled back by itself (disk full, interrupt).
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    raise self._store_error(what, exc) from exc
+                raise
+
+    def _read(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            try:
+                return self._conn.execute(sql, tuple(params)).fetchall()
+            except sqlite3.Error as exc:
+                raise self._store_error("read", exc) from exc
+
+    def _store_error(self, what: str, exc: sqlite3.Error) -> StoreError:
+        message = str(exc)
+        if "locked" in message or "busy" in message:
+            return StoreError(
+                f"{self._where}: {what} failed: the database is locked by another process; "
+                "try again when it has finished"
+            )
+        return StoreError(f"{self._where}: {what} failed: {message}")
+
+    # --- migrations --------------------------------------------------------------------------
+
+    def migrate(self) -> list[str]:
+        """Apply the migrations this database lacks and return their names."""
+        with self._lock:
+            return apply_migrations(self._conn, MIGRATIONS, self._where)
+
+    def schema_version(self) -> int:
+        """Return the version of the newest applied migration."""
+        with self._lock:
+            return check_version(self._conn, self._where)
+
+    @staticmethod
+    def latest_version() -> int:
+        """Return the newest schema version this code knows."""
+        return LATEST_VERSION
+
+    # --- outlets -------------------------------------------------------------------------------
+
+    def upsert_outlets(self, outlets: Iterable[Outlet]) -> None:
+        """Insert or replace outlets by id."""
+        rows = [(o.id, o.name, o.country, o.reliability, _json(o.to_dict())) for o in outlets]
+        with self._write("saving outlets") as conn:
+            conn.executemany(
+                "INSERT INTO outlets (id, name, country, reliability, data) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT(id) DO UPDATE SET name = excluded.name, country = excluded.country, "
+                "reliability = excluded.reliability, data = excluded.data",
+                rows,
+            )
+
+    def outlets(self) -> dict[str, Outlet]:
+        """Return every stored outlet keyed by id."""
+        rows = self._read("SELECT data FROM outlets ORDER BY id")
+        return {o.id: o for o in (Outlet.from_dict(json.loads(r["data"])) for r in rows)}
+
+    # --- articles ------------------------------------------------------------------------------
+
+    _FIELDS = (
+        "id",
+        "outlet_id",
+        "url",
+        "published",
+        "title",
+        "text",
+        "language",
+        "collected_at",
+        "duplicate_of",
+        "content_hash",
+        "author",
+        "origin",
+    )
+    _ARTICLE_COLUMNS = ", ".join(_FIELDS)
+    _ARTICLE_COLUMNS_A = ", ".join("a." + f for f in _FIELDS)
+
+    @staticmethod
+    def _article(row: sqlite3.Row) -> Article:
+        return Article(
+            id=row["id"],
+            outlet_id=row["outlet_id"],
+            url=row["url"],
+            published=_py_time(row["published"]),
+            title=row["title"],
+            text=row["text"],
+            language=row["language"],
+            collected_at=_py_time(row["collected_at"]),
+            duplicate_of=row["duplicate_of"],
+            content_hash=row["content_hash"],
+            author=row["author"],
+            origin=row["origin"],
+        )
+
+    def add_article(self, article: Article) -> bool:
+        """Store a new article; return False and store nothing if its id or hash is known."""
+        if not article.id:
+            raise ItemError(article.url or "article", "has no id; it cannot be stored")
+        with self._write(f"adding article {article.id}") as conn:
+            if conn.execute("SELECT 1 FROM articles WHERE id = ?", (article.id,)).fetchone():
+                return False
+            if (
+                article.content_hash
+                and conn.execute(
+                    "SELECT 1 FROM articles WHERE content_hash = ?", (article.content_hash,)
+                ).fetchone()
+            ):
+                return False
+            conn.execute(
+                f"INSERT INTO articles ({self._ARTICLE_COLUMNS}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    article.id,
+                    article.outlet_id,
+                    article.url or "",
+                    _db_time(article.published),
+                    article.title or "",
+                    article.text or "",
+                    article.language or "",
+                    _db_time(article.collected_at),
+                    article.duplicate_of,
+                    article.content_hash or "",
+                    article.author or "",
+                    article.origin or "",
+                ),
+            )
+        return True
+
+    def has_article(self, article_id: str) -> bool:
+        """Tell whether an article with this id is stored."""
+        return bool(self._read("SELECT 1 FROM articles WHERE id = ?", (article_id,)))
+
+    def find_by_hash(self, content_hash: str) -> str | None:
+        """Return the id of the article with this content hash, if any."""
+        if not content_hash:
+            return None
+        rows = self._read("SELECT id FROM articles WHERE content_hash = ?", (content_hash,))
+        return rows[0]["id"] if rows else None
+
+    def get_article(self, article_id: str) -> Article | None:
+        """Return one article by id."""
+        rows = self._read(
+            f"SELECT {self._ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+        )
+        return self._article(rows[0]) if rows else None
+
+    def articles(
+        self,
+        start: datetime | date | None = None,
+        end: datetime | date | None = None,
+        outlet_id: str | None = None,
+        ids: Iterable[str] | None = None,
+    ) -> list[Article]:
+        """Return articles published in [start, end] (both inclusive), by published then id.
+
+        Undated articles are left out when a bound is given and come last otherwise.
+        """
+        where: list[str] = []
+        params: list[Any] = []
+        if start is not None:
+            where.append("published >= ?")
+            params.append(_bound(start, upper=False))
+        if end is not None:
+            where.append("published <= ?")
+            params.append(_bound(end, upper=True))
+        if outlet_id is not None:
+            where.append("outlet_id = ?")
+            params.append(outlet_id)
+        if ids is not None:
+            # One JSON parameter instead of a variable-length IN list.
+            where.append("id IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(list(ids)))
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        rows = self._read(
+            f"SELECT {self._ARTICLE_COLUMNS} FROM articles {clause} "
+            "ORDER BY published IS NULL, published, id",
+            params,
+        )
+        return [self._article(r) for r in rows]
+
+    def set_duplicate(self, article_id: str, original_id: str | None) -> None:
+        """Mark an article as a reprint of another, or clear the mark with None."""
+        if original_id == article_id:
+            raise ItemError(article_id, "an article cannot be a duplicate of itself")
+        with self._write(f"marking {article_id} as duplicate") as conn:
+            if not conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone():
+                raise ItemError(article_id, "no such article in the store")
+            if (
+                original_id is not None
+                and not conn.execute(
+                    "SELECT 1 FROM articles WHERE id = ?", (original_id,)
+                ).fetchone()
+            ):
+                raise ItemError(
+                    original_id, f"no such article in the store (original of {article_id})"
+                )
+            conn.execute(
+                "UPDATE articles SET duplicate_of = ? WHERE id = ?", (original_id, article_id)
+            )
+
+    def unprocessed_articles(self) -> list[Article]:
+        """Return the articles without saved annotations, by published then id."""
+        rows = self._read(
+            f"SELECT {self._ARTICLE_COLUMNS} FROM articles WHERE processed_at IS NULL "
+            "ORDER BY published IS NULL, published, id"
+        )
+        return [self._article(r) for r in rows]
+
+    # --- annotations ----------------------------------------------------------------------------
+
+    def save_annotations(self, annotated: Annotated) -> None:
+        """Replace an article's annotations, upsert its entities and mark it processed."""
+        article_id = annotated.article.id
+        for part in (annotated.sentences, annotated.mentions, annotated.dates, annotated.events):
+            for item in part:
+                if item.article_id != article_id:
+                    raise ItemError(
+                        article_id,
+                        f"annotation {type(item).__name__} at {item.start}-{item.end} belongs "
+                        f"to article {item.article_id!r}",
+                    )
+        try:
+            entities = [(e.id, e.type, e.name, _json(e.to_dict())) for e in annotated.entities]
+            events = [
+                (
+                    article_id,
+                    ev.start,
+                    ev.end,
+                    ev.type,
+                    ev.mode,
+                    ev.date.isoformat() if ev.date else None,
+                    _json(ev.to_dict()),
+                )
+                for ev in annotated.events
+            ]
+        except (TypeError, ValueError) as exc:
+            raise ItemError(article_id, f"annotations cannot be stored as JSON: {exc}") from exc
+        with self._write(f"saving annotations of {article_id}") as conn:
+            if not conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone():
+                raise ItemError(
+                    article_id, "no such article in the store; add it before annotating"
+                )
+            for table in ("sentences", "mentions", "dates", "events", "article_entities"):
+                conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
+            conn.executemany(
+                "INSERT INTO sentences (article_id, start_char, end_char, text) "
+                "VALUES (?, ?, ?, ?)",
+                [(article_id, s.start, s.end, s.text) for s in annotated.sentences],
+            )
+            conn.executemany(
+                "INSERT INTO mentions (article_id, start_char, end_char, text, label, entity_id, "
+                "confidence, source, role) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        article_id,
+                        m.start,
+                        m.end,
+                        m.text,
+                        m.label,
+                        m.entity_id,
+                        m.confidence,
+                        m.source,
+                        m.role,
+                    )
+                    for m in annotated.mentions
+                ],
+            )
+            conn.executemany(
+                "INSERT INTO dates (article_id, start_char, end_char, text, value) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [
+                    (article_id, d.start, d.end, d.text, d.value.isoformat() if d.value else None)
+                    for d in annotated.dates
+                ],
+            )
+            conn.executemany(
+                "INSERT INTO events (article_id, start_char, end_char, type, mode, date, data) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                events,
+            )
+            conn.executemany(
+                "INSERT INTO entities (id, type, name, data) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(id) DO UPDATE SET type = excluded.type, name = excluded.name, "
+                "data = excluded.data",
+                entities,
+            )
+            conn.executemany(
+                "INSERT OR IGNORE INTO article_entities (article_id, entity_id, position) "
+                "VALUES (?, ?, ?)",
+                [(article_id, e[0], i) for i, e in enumerate(entities)],
+            )
+            conn.execute("UPDATE articles SET processed_at = ? WHERE id = ?", (_now(), article_id))
+
+    def annotations(self, article_id: str) -> Annotated | None:
+        """Return an article with its saved annotations, or None if it was never processed."""
+        with self._lock:
+            rows = self._read(
+                f"SELECT {self._ARTICLE_COLUMNS}, processed_at FROM articles WHERE id = ?",
+                (article_id,),
+            )
+            if not rows or rows[0]["processed_at"] is None:
+                return None
+            article = self._article(rows[0])
+            sentences = tuple(
+                Sentence(article_id, r["start_char"], r["end_char"], r["text"])
+                for r in self._read(
+                    "SELECT start_char, end_char, text FROM sentences WHERE article_id = ? "
+                    "ORDER BY seq",
+                    (article_id,),
+                )
+            )
+            mentions = tuple(
+                self._mention(r)
+                for r in self._read(
+                    "SELECT * FROM mentions WHERE article_id = ? ORDER BY seq", (article_id,)
+                )
+            )
+            entities = tuple(
+                Entity.from_dict(json.loads(r["data"]))
+                for r in self._read(
+                    "SELECT e.data FROM article_entities ae JOIN entities e ON e.id = ae.entity_id "
+                    "WHERE ae.article_id = ? ORDER BY ae.position",
+                    (article_id,),
+                )
+            )
+            dates = tuple(
+                DateMention(
+                    article_id,
+                    r["start_char"],
+                    r["end_char"],
+                    r["text"],
+                    date.fromisoformat(r["value"]) if r["value"] else None,
+                )
+                for r in self._read(
+                    "SELECT start_char, end_char, text, value FROM dates WHERE article_id = ? "
+                    "ORDER BY seq",
+                    (article_id,),
+                )
+            )
+            events = tuple(
+                Event.from_dict(json.loads(r["data"]))
+                for r in self._read(
+                    "SELECT data FROM events WHERE article_id = ? ORDER BY seq", (article_id,)
+                )
+            )
+        return Annotated(article, sentences, mentions, entities, dates, events)
+
+    @staticmethod
+    def _mention(row: sqlite3.Row) -> Mention:
+        return Mention(
+            article_id=row["article_id"],
+            start=row["start_char"],
+            end=row["end_char"],
+            text=row["text"],
+            label=row["label"],
+            entity_id=row["entity_id"],
+            confidence=row["confidence"],
+            source=row["source"],
+            role=row["role"],
+        )
+
+    def entity(self, entity_id: str) -> Entity | None:
+        """Return one entity by id."""
+        rows = self._read("SELECT data FROM entities WHERE id = ?", (entity_id,))
+        return Entity.from_dict(json.loads(rows[0]["data"])) if rows else None
+
+    def entities(self, type: str | None = None) -> list[Entity]:
+        """Return entities, optionally of one type, ordered by name then id."""
+        if type is None:
+            rows = self._read("SELECT data FROM entities ORDER BY name, id")
+        else:
+            rows = self._read("SELECT data FROM entities WHERE type = ? ORDER BY name, id", (type,))
+        return [Entity.from_dict(json.loads(r["data"])) for r in rows]
+
+    def mentions_of(self, entity_id: str) -> list[Mention]:
+        """Return every mention resolved to an entity, by article date, article and offset."""
+        rows = self._read(
+            "SELECT m.* FROM mentions m JOIN articles a ON a.id = m.article_id "
+            "WHERE m.entity_id = ? "
+            "ORDER BY a.published IS NULL, a.published, a.id, m.start_char, m.seq",
+            (entity_id,),
+        )
+        return [self._mention(r) for r in rows]
+
+    # --- stories --------------------------------------------------------------------------------
+
+    def save_story(self, story: Story) -> None:
+        """Insert or replace a story and its article links."""
+        try:
+            data = _json(story.to_dict())
+        except (TypeError, ValueError) as exc:
+            raise ItemError(f"story {story.id}", f"cannot be stored as JSON: {exc}") from exc
+        with self._write(f"saving story {story.id}") as conn:
+            conn.execute(
+                "INSERT INTO stories "
+                "(id, first_seen, last_seen, arena, credibility, salience, data) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+                "first_seen = excluded.first_seen, last_seen = excluded.last_seen, "
+                "arena = excluded.arena, credibility = excluded.credibility, "
+                "salience = excluded.salience, data = excluded.data",
+                (
+                    story.id,
+                    _db_time(story.first_seen),
+                    _db_time(story.last_seen),
+                    story.arena,
+                    story.credibility,
+                    story.salience,
+                    data,
+                ),
+            )
+            conn.execute("DELETE FROM story_articles WHERE story_id = ?", (story.id,))
+            conn.executemany(
+                "INSERT OR IGNORE INTO story_articles (story_id, article_id, position) "
+                "VALUES (?, ?, ?)",
+                [(story.id, a, i) for i, a in enumerate(story.article_ids)],
+            )
+
+    def delete_story(self, story_id: str) -> None:
+        """Remove a story and its article links (no-op when it is not stored)."""
+        with self._write(f"deleting story {story_id}") as conn:
+            conn.execute("DELETE FROM stories WHERE id = ?", (story_id,))
+
+    def story(self, story_id: str) -> Story | None:
+        """Return one story by id."""
+        rows = self._read("SELECT data FROM stories WHERE id = ?", (story_id,))
+        return self._story(rows[0]) if rows else None
+
+    @staticmethod
+    def _story(row: sqlite3.Row) -> Story:
+        story = Story.from_dict(json.loads(row["data"]))
+        # Normalise to aware UTC, as every other datetime read from the store.
+        return story.replace(
+            first_seen=_utc(story.first_seen) if story.first_seen else None,
+            last_seen=_utc(story.last_seen) if story.last_seen else None,
+        )
+
+    def stories(
+        self, start: datetime | date | None = None, end: datetime | date | None = None
+    ) -> list[Story]:
+        """Return stories overlapping [start, end]: last_seen >= start and first_seen <= end."""
+        where: list[str] = []
+        params: list[Any] = []
+        if start is not None:
+            where.append("last_seen >= ?")
+            params.append(_bound(start, upper=False))
+        if end is not None:
+            where.append("first_seen <= ?")
+            params.append(_bound(end, upper=True))
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        rows = self._read(
+            f"SELECT data FROM stories {clause} ORDER BY first_seen IS NULL, first_seen, id", params
+        )
+        return [self._story(r) for r in rows]
+
+    def story_of(self, article_id: str) -> str | None:
+        """Return the id of the story holding an article (the latest seen if several do)."""
+        rows = self._read(
+            "SELECT s.id FROM story_articles sa JOIN stories s ON s.id = sa.story_id "
+            "WHERE sa.article_id = ? ORDER BY s.last_seen IS NULL, s.last_seen DESC, s.id LIMIT 1",
+            (article_id,),
+        )
+        return rows[0]["id"] if rows else None
+
+    # --- search ---------------------------------------------------------------------------------
+
+    def search(self, query: str, limit: int = 20, offset: int = 0) -> list[tuple[Article, float]]:
+        """Full-text search over titles and bodies; best first, score higher = better (-bm25)."""
+        match = fts_query(query or "")
+        if not match or limit <= 0:
+            return []
+        # Title hits weigh twice as much as body hits.
+        rows = self._read(
+            f"SELECT {self._ARTICLE_COLUMNS_A}, "
+            "bm25(articles_fts, 2.0, 1.0) AS rank "
+            "FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
+            "WHERE articles_fts MATCH ? ORDER BY rank, a.id LIMIT ? OFFSET ?",
+            (match, limit, max(offset, 0)),
+        )
+        return [(self._article(r), -float(r["rank"])) for r in rows]
+
+    # --- fetch state ----------------------------------------------------------------------------
+
+    def get_fetch_state(self, url: str) -> dict | None:
+        """Return {url, etag, last_modified, fetched_at} for a fetched URL, or None."""
+        rows = self._read(
+            "SELECT url, etag, last_modified, fetched_at FROM fetch_state WHERE url = ?", (url,)
+        )
+        return dict(rows[0]) if rows else None
+
+    def set_fetch_state(self, url: str, etag: str | None, last_modified: str | None) -> None:
+        """Record the validators of a fetched URL, stamped with the current time."""
+        with self._write(f"saving fetch state of {url}") as conn:
+            conn.execute(
+                "INSERT INTO fetch_state (url, etag, last_modified, fetched_at) "
+                "VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(url) DO UPDATE SET etag = excluded.etag, "
+                "last_modified = excluded.last_modified, fetched_at = excluded.fetched_at",
+                (url, etag, last_modified, _now()),
+            )
+
+    def fetch_states(self) -> MutableMapping[str, dict]:
+        """Return a dict-like view of all fetch states, keyed by URL, backed by the store."""
+        return FetchStates(self)
+
+    def _fetch_urls(self) -> list[str]:
+        return [r["url"] for r in self._read("SELECT url FROM fetch_state ORDER BY url")]
+
+    def _delete_fetch_state(self, url: str) -> bool:
+        with self._write(f"deleting fetch state of {url}") as conn:
+            return conn.execute("DELETE FROM fetch_state WHERE url = ?", (url,)).rowcount > 0
+
+    # --- corrections ----------------------------------------------------------------------------
+
+    def add_correction(self, kind: str, payload: dict, author: str = "analyst") -> int:
+        """Log an analyst's correction and return its id."""
+        if not kind:
+            raise ItemError("correction", "has no kind")
+        try:
+            data = _json(payload)
+        except (TypeError, ValueError) as exc:
+            raise ItemError(f"{kind} correction", f"payload is not JSON: {exc}") from exc
+        with self._write(f"saving {kind} correction") as conn:
+            cursor = conn.execute(
+                "INSERT INTO corrections (kind, payload, author, created_at) VALUES (?, ?, ?, ?)",
+                (kind, data, author, _now()),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def corrections(self, kind: str | None = None, include_reverted: bool = False) -> list[dict]:
+        """Return corrections oldest first: dicts of id, kind, payload, author and both times."""
+        where: list[str] = []
+        params: list[Any] = []
+        if kind is not None:
+            where.append("kind = ?")
+            params.append(kind)
+        if not include_reverted:
+            where.append("reverted_at IS NULL")
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        rows = self._read(
+            "SELECT id, kind, payload, author, created_at, reverted_at FROM corrections "
+            f"{clause} ORDER BY id",
+            params,
+        )
+        return [{**dict(r), "payload": json.loads(r["payload"])} for r in rows]
+
+    def revert_correction(self, correction_id: int) -> None:
+        """Mark a correction as reverted (kept in the log; reverting twice changes nothing)."""
+        with self._write(f"reverting correction {correction_id}") as conn:
+            if not conn.execute(
+                "SELECT 1 FROM corrections WHERE id = ?", (correction_id,)
+            ).fetchone():
+                raise ItemError(f"correction {correction_id}", "no such correction")
+            conn.execute(
+                "UPDATE corrections SET reverted_at = ? WHERE id = ? AND reverted_at IS NULL",
+                (_now(), correction_id),
+            )
+
+    # --- summary --------------------------------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        """Return how many articles, processed, duplicates, entities, ... the store holds."""
+        queries = {
+            "articles": "SELECT COUNT(*) FROM articles",
+            "processed": "SELECT COUNT(*) FROM articles WHERE processed_at IS NOT NULL",
+            "duplicates": "SELECT COUNT(*) FROM articles WHERE duplicate_of IS NOT NULL",
+            "entities": "SELECT COUNT(*) FROM entities",
+            "mentions": "SELECT COUNT(*) FROM mentions",
+            "events": "SELECT COUNT(*) FROM events",
+            "stories": "SELECT COUNT(*) FROM stories",
+            "outlets": "SELECT COUNT(*) FROM outlets",
+        }
+        with self._lock:
+            return {name: int(self._read(sql)[0][0]) for name, sql in queries.items()}

@@ -1,0 +1,256 @@
+"""Incremental story clustering.
+
+A new article joins the most similar open story or starts a new one; the archive is
+never re-clustered. Similarity combines TF-IDF cosine over words (IDF from the
+documents seen so far), the overlap of resolved entities (weighted by their rarity)
+and the distance in days. Reprints join their original's story directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from ..records import Annotated, Article
+
+CLUSTER_LABELS = frozenset({"PERSON", "ORG", "LOC", "NORP"})
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
+
+# A short list: the IDF weighting handles most common words.
+_STOP = frozenset(
+    """a about after again against all also an and any are as at be because been before being
+    between both but by can could did do does during each few for from further had has have he her
+    here hers him his how i if in into is it its itself just more most no nor not now of off on once
+    only or other our out over own said same she should so some such than that the their them then
+    there these they this those through to too under until up very was we were what when where which
+    while who whom why will with would you your mr mrs ms according told reported report reports
+    news agency week day year today yesterday monday tuesday wednesday thursday friday saturday
+    sunday""".split()
+)
+
+TOP_TERMS = 40  # terms of a story kept in the candidate index
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased content words of a text."""
+    out = []
+    for match in _WORD.finditer(text.lower()):
+        word = match.group().strip("'’-")
+        if len(word) > 2 and word not in _STOP:
+            out.append(word)
+    return out
+
+
+def _sublinear(counts: Counter[str]) -> dict[str, float]:
+    return {t: 1.0 + math.log(c) for t, c in counts.items()}
+
+
+@dataclass
+class _Doc:
+    id: str
+    when: datetime | None
+    terms: dict[str, float]
+    entities: frozenset[str]
+    length: int = 0
+
+
+@dataclass
+class _Story:
+    id: str
+    first: datetime | None
+    last: datetime | None
+    article_ids: list[str] = field(default_factory=list)
+    terms: Counter[str] = field(default_factory=Counter)  # sum of per-article normalised tf
+    entities: Counter[str] = field(default_factory=Counter)
+    indexed: set[str] = field(default_factory=set)
+
+    def add(self, doc: _Doc) -> None:
+        self.article_ids.append(doc.id)
+        norm = math.sqrt(sum(v * v for v in doc.terms.values())) or 1.0
+        for t, v in doc.terms.items():
+            self.terms[t] += v / norm
+        self.entities.update(doc.entities)
+        if doc.when is not None:
+            self.first = doc.when if self.first is None else min(self.first, doc.when)
+            self.last = doc.when if self.last is None else max(self.last, doc.when)
+
+
+def story_id_for(article_id: str) -> str:
+    """Stable story id derived from the article that opened it."""
+    return "s-" + hashlib.sha256(article_id.encode()).hexdigest()[:12]
+
+
+def cluster_entities(annotated: Annotated | None) -> frozenset[str]:
+    """Entity ids that characterise an article for clustering (outlets and dates left out)."""
+    if annotated is None:
+        return frozenset()
+    outlets = {e.id for e in annotated.entities if e.attributes.get("outlet")}
+    return frozenset(
+        m.entity_id
+        for m in annotated.mentions
+        if m.entity_id and m.label in CLUSTER_LABELS and m.entity_id not in outlets
+    )
+
+
+class StoryClusterer:
+    """Assigns a stream of articles to stories, one at a time."""
+
+    def __init__(
+        self,
+        threshold: float = 0.35,
+        window_days: float = 7.0,
+        text_weight: float = 0.6,
+        day_penalty: float = 0.03,
+        short_words: int = 80,
+    ) -> None:
+        self.threshold = threshold
+        self.window = timedelta(days=window_days)
+        self.text_weight = text_weight
+        self.day_penalty = day_penalty
+        self.short_words = short_words
+        self.stories: dict[str, _Story] = {}
+        self.story_of: dict[str, str] = {}
+        self._df: Counter[str] = Counter()
+        self._edf: Counter[str] = Counter()
+        self._n = 0
+        self._by_term: dict[str, set[str]] = defaultdict(set)
+        self._by_entity: dict[str, set[str]] = defaultdict(set)
+
+    # --- weights -------------------------------------------------------------------
+
+    def _idf(self, term: str) -> float:
+        return math.log((self._n + 1) / (self._df.get(term, 0) + 1)) + 1.0
+
+    def _eidf(self, entity: str) -> float:
+        return math.log((self._n + 1) / (self._edf.get(entity, 0) + 1)) + 1.0
+
+    def _doc(self, article: Article, annotated: Annotated | None) -> _Doc:
+        words = tokens(article.text)
+        counts = Counter(tokens(article.title) * 2 + words)
+        return _Doc(
+            article.id, article.published, _sublinear(counts), cluster_entities(annotated), len(words)
+        )
+
+    # --- similarity ----------------------------------------------------------------
+
+    def _text_similarity(self, doc: _Doc, story: _Story) -> float:
+        dot = 0.0
+        a2 = 0.0
+        for t, v in doc.terms.items():
+            w = v * self._idf(t)
+            a2 += w * w
+            s = story.terms.get(t)
+            if s:
+                dot += w * s * self._idf(t)
+        if not dot:
+            return 0.0
+        b2 = sum((v * self._idf(t)) ** 2 for t, v in story.terms.items())
+        return dot / math.sqrt(a2 * b2)
+
+    def _entity_similarity(self, doc: _Doc, story: _Story) -> float:
+        if not doc.entities or not story.entities:
+            return 0.0
+        mine = sum(self._eidf(e) for e in doc.entities)
+        theirs = sum(self._eidf(e) for e in story.entities)
+        shared = sum(self._eidf(e) for e in doc.entities if e in story.entities)
+        return shared / min(mine, theirs)
+
+    def _in_window(self, doc: _Doc, story: _Story) -> bool:
+        if doc.when is None or story.first is None or story.last is None:
+            return True
+        return story.first - self.window <= doc.when <= story.last + self.window
+
+    def _days_apart(self, doc: _Doc, story: _Story) -> float:
+        if doc.when is None or story.first is None or story.last is None:
+            return 0.0
+        if story.first <= doc.when <= story.last:
+            return 0.0
+        edge = story.first if doc.when < story.first else story.last
+        return abs((doc.when - edge).total_seconds()) / 86400.0
+
+    def score(self, doc: _Doc, story: _Story) -> float:
+        """Similarity of an article to a story, 0..1 (minus a small penalty per day apart)."""
+        text = self._text_similarity(doc, story)
+        if doc.entities and story.entities:
+            ents = self._entity_similarity(doc, story)
+            # Word overlap says little about a short post; lean on its entities instead.
+            weight = self.text_weight * min(1.0, doc.length / self.short_words)
+            sim = weight * text + (1 - weight) * ents
+        else:
+            sim = text
+        return sim - self.day_penalty * self._days_apart(doc, story)
+
+    def _candidates(self, doc: _Doc) -> set[str]:
+        found: set[str] = set()
+        for e in doc.entities:
+            found |= self._by_entity.get(e, set())
+        ranked = sorted(doc.terms, key=lambda t: -doc.terms[t] * self._idf(t))[:TOP_TERMS]
+        for t in ranked:
+            found |= self._by_term.get(t, set())
+        return {s for s in found if self._in_window(doc, self.stories[s])}
+
+    # --- the stream ----------------------------------------------------------------
+
+    def add(
+        self,
+        article: Article,
+        annotated: Annotated | None = None,
+        duplicate_of: str | None = None,
+    ) -> str:
+        """Place one article in a story and return the story id."""
+        if article.id in self.story_of:
+            return self.story_of[article.id]
+        doc = self._doc(article, annotated)
+        self._n += 1
+        self._df.update(doc.terms.keys())
+        self._edf.update(doc.entities)
+        if duplicate_of and duplicate_of in self.story_of:
+            target = self.story_of[duplicate_of]
+        else:
+            best, best_score = None, self.threshold
+            for sid in self._candidates(doc):
+                s = self.score(doc, self.stories[sid])
+                if s >= best_score:
+                    best, best_score = sid, s
+            target = best or story_id_for(article.id)
+        story = self.stories.get(target)
+        if story is None:
+            story = self.stories[target] = _Story(target, None, None)
+        story.add(doc)
+        self.story_of[article.id] = target
+        self._index(story, doc)
+        return target
+
+    def _index(self, story: _Story, doc: _Doc) -> None:
+        for e in doc.entities:
+            self._by_entity[e].add(story.id)
+        top = sorted(story.terms, key=lambda t: -story.terms[t] * self._idf(t))[:TOP_TERMS]
+        for t in story.indexed - set(top):
+            self._by_term[t].discard(story.id)
+        for t in top:
+            self._by_term[t].add(story.id)
+        story.indexed = set(top)
+
+    def assign(self, article_id: str, story_id: str, article: Article, annotated: Annotated | None) -> None:
+        """Put an article in a given story (restoring stored state or applying a correction)."""
+        doc = self._doc(article, annotated)
+        if article.id not in self.story_of:
+            self._n += 1
+            self._df.update(doc.terms.keys())
+            self._edf.update(doc.entities)
+        story = self.stories.get(story_id)
+        if story is None:
+            story = self.stories[story_id] = _Story(story_id, None, None)
+        story.add(doc)
+        self.story_of[article_id] = story_id
+        self._index(story, doc)
+
+    def members(self, story_id: str) -> list[str]:
+        """Article ids of a story, in the order they joined."""
+        story = self.stories.get(story_id)
+        return list(story.article_ids) if story else []
