@@ -153,7 +153,8 @@ def test_article_without_annotations_is_split_plainly(digest: Digest) -> None:
 
 
 def test_overview_top_stories_one_sentence_each(digest: Digest) -> None:
-    assert [b.story_id for b in digest.overview] == ["s1", "s2", "s3", "s6"]
+    # The top story of each arena, then the next most salient, in section order.
+    assert [b.story_id for b in digest.overview] == ["s1", "s6", "s2", "s3"]
     for bullet in digest.overview:
         assert len(bullet.sentences) == 1
         assert bullet.anchor == f"story-{bullet.story_id}"

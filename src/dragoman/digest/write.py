@@ -201,6 +201,25 @@ def split_sentences(article: Article) -> list[Sentence]:
     return out
 
 
+# "TEHRAN (Tasnim) – ", "DEIR EZZOR – ", "TEHRAN, Aug. 06 (MNA) – ", "Baghdad, July 29, IRNA – "
+_DATELINE = re.compile(
+    r"^(?:[A-Z][A-Z .'’-]{2,40}(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?(?:\s*\([^()]{1,40}\))?"
+    r"|[A-Z][a-z]+(?:\s[A-Z][a-z]+)?,\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+[A-Z][A-Za-z]{1,12})"
+    r"\s*[-–—]+\s*(?=[A-Z\"“‘'])"
+)
+
+
+def _drop_dateline(text: str, start: int, end: int) -> int:
+    """Start of a sentence once a leading dateline is skipped (the span stays exact)."""
+    match = _DATELINE.match(text, start, end)
+    return match.end() if match and end - match.end() > 20 else start
+
+
+def _balanced(text: str) -> bool:
+    """Quotes open and close inside the sentence (no half of a quotation)."""
+    return text.count('"') % 2 == 0 and text.count("“") == text.count("”")
+
+
 def _sentences(article: Article, annotated: Annotated | None) -> list[Sentence]:
     """The article's sentences with spans checked against its text."""
     text = article.text or ""
@@ -223,6 +242,7 @@ def _sentences(article: Article, annotated: Annotated | None) -> list[Sentence]:
                 continue
             start, end = found, found + len(sent.text.strip())
         start, end = _trim(text, start, end)
+        start = _drop_dateline(text, start, end)
         if end > start:
             out.append(Sentence(article.id, start, end, text[start:end]))
     return out
@@ -329,7 +349,13 @@ def _candidates(
 
 
 def _usable(cand: _Candidate) -> bool:
-    return len(_WORD.findall(cand.ref.text)) >= MIN_WORDS and not is_boilerplate(cand.ref.text)
+    text = cand.ref.text
+    return (
+        len(_WORD.findall(text)) >= MIN_WORDS
+        and not is_boilerplate(text)
+        and _balanced(text)
+        and not text[:1].islower()
+    )
 
 
 def _choose(cands: list[_Candidate]) -> list[_Candidate]:
@@ -360,6 +386,11 @@ def _choose(cands: list[_Candidate]) -> list[_Candidate]:
         chosen.append(cand)
         words += n
     return sorted(chosen, key=lambda c: (c.article_rank, c.ref.start))
+
+
+def _coverage(cand: _Candidate) -> int:
+    """Distinct people, groups and places a sentence names."""
+    return len({_entity_key(m) for m in cand.mentions if m.label in SALIENT_LABELS})
 
 
 def _compose(refs: Sequence[SentenceRef], citation: str, assessment: str | None) -> str:
@@ -414,7 +445,8 @@ def _write_story(
         assessment=assessment,
         anchor=anchor_for(story.id),
     )
-    best = max(chosen, key=lambda c: (c.score, -c.article_rank, -c.position))
+    # The overview's one sentence should say the most: who, what and where together.
+    best = max(chosen, key=lambda c: (_coverage(c), c.score, -c.article_rank, -c.position))
     return _Written(story, bullet, best, chosen, citations)
 
 
@@ -424,9 +456,23 @@ def _salience_key(story: Story) -> tuple[Any, ...]:
 
 
 def _overview(
-    written: list[_Written], size: int, period_from: date, period_to: date
+    written: list[_Written], size: int, period_from: date, period_to: date, desk: Desk
 ) -> list[Bullet]:
-    top = sorted(written, key=lambda w: _salience_key(w.story))[: max(size, 0)]
+    """The top story of each arena first, then the next most salient; in section order."""
+    ranked = sorted(written, key=lambda w: _salience_key(w.story))
+    arenas = sorted(desk.arenas, key=lambda a: a.priority)
+    top: list[_Written] = []
+    for arena in arenas:
+        best = next((w for w in ranked if w.story.arena == arena.id), None)
+        if best is not None and len(top) < size:
+            top.append(best)
+    for w in ranked:
+        if len(top) >= size:
+            break
+        if w not in top:
+            top.append(w)
+    order = {a.id: i for i, a in enumerate(arenas)}
+    top.sort(key=lambda w: (order.get(w.story.arena or "", len(order)), _salience_key(w.story)))
     out = []
     for w in top:
         refs = (w.best.ref,)
@@ -563,7 +609,7 @@ def build_digest(
         title=title or desk.title,
         period_from=period_from,
         period_to=period_to,
-        overview=tuple(_overview(all_written, overview_size, period_from, period_to)),
+        overview=tuple(_overview(all_written, overview_size, period_from, period_to, desk)),
         sections=tuple(sections),
         entity_index=_entity_index(all_written, annotations),
         timeline=tuple(_timeline(all_written, articles, annotations, desk, period_from, period_to)),

@@ -179,7 +179,8 @@ class EntityRecognizer:
                 self._role(doc, span, people, roles)
         spans.extend(roles)
         spans.sort(key=lambda s: (s.start, -s.end))
-        return [self._mention(doc, s, article_id) for s in spans]
+        text = doc.text  # built by joining tokens on every access: read it once
+        return [self._mention(doc, text, s, article_id) for s in spans]
 
     # --- corrections ------------------------------------------------------------------------
 
@@ -278,14 +279,14 @@ class EntityRecognizer:
         person.role = doc[start:end].text
 
     @staticmethod
-    def _mention(doc: Doc, s: _Span, article_id: str) -> Mention:
+    def _mention(doc: Doc, text: str, s: _Span, article_id: str) -> Mention:
         start_char = doc[s.start].idx
         end_char = doc[s.end - 1].idx + len(doc[s.end - 1].text)
         return Mention(
             article_id=article_id,
             start=start_char,
             end=end_char,
-            text=doc.text[start_char:end_char],
+            text=text[start_char:end_char],
             label=s.label,
             entity_id=s.ent_id or None,
             confidence=1.0 if s.source == "dictionary" else 0.85 if s.source == "pattern" else 0.7,

@@ -160,6 +160,7 @@ class _Context:
         outlet_id: str | None,
     ) -> None:
         self.doc = doc
+        self.text = doc.text  # a join over all tokens on every access: read it once
         self.entities = entities
         self.dates = sorted(dates, key=lambda d: d.start)
         self.sentences = sorted(sentences, key=lambda s: s.start)
@@ -169,7 +170,7 @@ class _Context:
         self.named = [m for m in mentions if m.label in _ARG_LABELS and m.entity_id]
         self.by_token: dict[int, Mention] = {}
         for m in self.named:
-            if (m.entity_id or "").startswith("outlet:") and in_brackets(doc.text, m.start):
+            if (m.entity_id or "").startswith("outlet:") and in_brackets(self.text, m.start):
                 continue  # a bracketed citation "(Tasnim, July 31)" names a source, not a participant
             span = doc.char_span(m.start, m.end, alignment_mode="expand")
             if span is not None:
@@ -426,7 +427,7 @@ def _reporter(ctx: _Context, verb: Token, sentence: Sentence) -> str | None:
 
 def _cited_outlet(ctx: _Context, sentence: Sentence) -> str | None:
     """An outlet cited in brackets in the sentence or later in its paragraph ("(Tasnim, July 31)")."""
-    text = ctx.doc.text
+    text = ctx.text
     line_end = text.find("\n", sentence.start)
     stop = len(text) if line_end < 0 else max(line_end, sentence.end)
     for m in ctx.named:
