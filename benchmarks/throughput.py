@@ -19,16 +19,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from dragoman.extract.annotate import Extractor  # noqa: E402
-from dragoman.extract.nlp import load_pipeline  # noqa: E402
-from dragoman.records import Article, Desk  # noqa: E402
+from dragoman.extract.annotate import Extractor
+from dragoman.extract.nlp import load_pipeline
+from dragoman.records import Article, Desk
 
 FALLBACK = ROOT / "tests" / "data" / "extract" / "bulletin.txt"
 
 
 def read_texts(path: Path) -> list[str]:
     """Texts of a JSONL file (its "text" fields), a text file, or every such file under a folder."""
-    files = sorted(p for p in path.rglob("*") if p.suffix in (".jsonl", ".txt", ".md")) if path.is_dir() else [path]
+    files = (
+        sorted(p for p in path.rglob("*") if p.suffix in (".jsonl", ".txt", ".md"))
+        if path.is_dir()
+        else [path]
+    )
     texts: list[str] = []
     for file in files:
         raw = file.read_text("utf-8", errors="replace")
@@ -52,7 +56,7 @@ def load_desk() -> tuple[Desk, dict]:
         from dragoman.desk import load_sources
 
         return desk_loader(), load_sources()
-    except Exception:  # the benchmark still measures something without the shipped files
+    except Exception:  # noqa: BLE001 - the benchmark still measures something without the shipped files
         return Desk(id="empty", title="empty"), {}
 
 
@@ -70,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     texts = texts * max(1, args.repeat)
     words = sum(len(t.split()) for t in texts)
     articles = [
-        Article(id=f"b{i}", outlet_id="", url="", published=None, title="", text=t) for i, t in enumerate(texts)
+        Article(id=f"b{i}", outlet_id="", url="", published=None, title="", text=t)
+        for i, t in enumerate(texts)
     ]
 
     desk, outlets = load_desk()

@@ -31,6 +31,14 @@ def test_offsets_point_at_the_text(bulletin: Annotated) -> None:
         assert "\n\n" not in s.text
 
 
+def test_dateline_is_not_part_of_the_first_sentence(extractor: Extractor) -> None:
+    annotated = extractor.annotate(
+        article("TEHRAN (Tasnim) – Qasem Soleimani met Iraqi commanders in Baghdad.")
+    )
+    assert annotated.sentences[-1].text == "Qasem Soleimani met Iraqi commanders in Baghdad."
+    assert [a.entity_id for a in event_for(annotated, "met").actors] == ["qasem-soleimani"]
+
+
 def test_sentences_stop_at_paragraphs_and_list_markers(bulletin: Annotated) -> None:
     texts = [s.text for s in bulletin.sentences]
     assert texts[0] == "Iran and the Syria-Iraq border"
@@ -48,7 +56,9 @@ def test_sentences_stop_at_paragraphs_and_list_markers(bulletin: Annotated) -> N
         ("The newspaper Filasteen Al-Youm carried the interview.", "filasteen-alyoum"),
     ],
 )
-def test_outlets_are_organisations_from_the_dictionary(extractor: Extractor, text: str, outlet: str) -> None:
+def test_outlets_are_organisations_from_the_dictionary(
+    extractor: Extractor, text: str, outlet: str
+) -> None:
     annotated = extractor.annotate(article(text))
     found = [m for m in annotated.mentions if m.entity_id == f"outlet:{outlet}"]
     assert found, [(m.text, m.label) for m in annotated.mentions]
@@ -61,7 +71,9 @@ def test_outlets_are_organisations_from_the_dictionary(extractor: Extractor, tex
 
 def test_albu_kamal_spellings_are_one_place(extractor: Extractor) -> None:
     annotated = extractor.annotate(
-        article("Militias gathered in Abu Kamal on Sunday. Residents of Albu Kamal said the crossing was shut.")
+        article(
+            "Militias gathered in Abu Kamal on Sunday. Residents of Albu Kamal said the crossing was shut."
+        )
     )
     ids = {m.entity_id for m in annotated.mentions if m.text in ("Abu Kamal", "Albu Kamal")}
     assert ids == {"albu-kamal"}
@@ -80,7 +92,9 @@ def test_soleimani_variants_and_surname_link_to_one_entity(bulletin: Annotated) 
 
 def test_surname_links_to_person_named_earlier(extractor: Extractor) -> None:
     annotated = extractor.annotate(
-        article("The Iranian Ambassador to Baghdad, Iraj Masjedi, met Iraqi officials. Later Masjedi left Baghdad.")
+        article(
+            "The Iranian Ambassador to Baghdad, Iraj Masjedi, met Iraqi officials. Later Masjedi left Baghdad."
+        )
     )
     full = mentions_of(annotated, "Iraj Masjedi")[0]
     short = mentions_of(annotated, "Masjedi")[0]
@@ -130,7 +144,11 @@ def event_for(annotated: Annotated, trigger: str):  # type: ignore[no-untyped-de
         ("Qasem Soleimani will meet Iraqi commanders in Baghdad.", "meet", "future"),
         ("Qasem Soleimani plans to meet Iraqi commanders in Baghdad.", "meet", "future"),
         ("Qasem Soleimani could meet Iraqi commanders in Baghdad.", "meet", "hypothetical"),
-        ("If Qasem Soleimani meets Iraqi commanders, the talks will stall.", "meets", "hypothetical"),
+        (
+            "If Qasem Soleimani meets Iraqi commanders, the talks will stall.",
+            "meets",
+            "hypothetical",
+        ),
         ("Qasem Soleimani met Iraqi commanders in Baghdad on March 3.", "met", "historical"),
     ],
 )
@@ -143,7 +161,9 @@ def test_event_modes(extractor: Extractor, text: str, trigger: str, mode: str) -
 
 
 def test_event_arguments_place_and_date(extractor: Extractor) -> None:
-    annotated = extractor.annotate(article("Qasem Soleimani met Harakat al-Nujaba in Albu Kamal on Monday."))
+    annotated = extractor.annotate(
+        article("Qasem Soleimani met Harakat al-Nujaba in Albu Kamal on Monday.")
+    )
     event = event_for(annotated, "met")
     assert [a.entity_id for a in event.targets] == ["harakat-al-nujaba"]
     assert event.targets[0].country == "IQ"
@@ -154,7 +174,9 @@ def test_event_arguments_place_and_date(extractor: Extractor) -> None:
 
 
 def test_passive_agent_is_the_actor(extractor: Extractor) -> None:
-    event = event_for(extractor.annotate(article("Harakat al-Nujaba was visited by Qasem Soleimani.")), "visited")
+    event = event_for(
+        extractor.annotate(article("Harakat al-Nujaba was visited by Qasem Soleimani.")), "visited"
+    )
     assert [a.entity_id for a in event.actors] == ["qasem-soleimani"]
     assert [a.entity_id for a in event.targets] == ["harakat-al-nujaba"]
     assert event.cameo == "042"
@@ -167,7 +189,11 @@ def test_passive_agent_is_the_actor(extractor: Extractor) -> None:
         ("According to Fars, Qasem Soleimani met Iraqi commanders.", "met", "fars"),
         ("An official told IRNA that Qasem Soleimani met Iraqi commanders.", "met", "irna"),
         ("Qasem Soleimani met Iraqi commanders (Tasnim, August 4).", "met", "tasnim"),
-        ("Qasem Soleimani said that Harakat al-Nujaba met Iraqi commanders.", "met", "qasem-soleimani"),
+        (
+            "Qasem Soleimani said that Harakat al-Nujaba met Iraqi commanders.",
+            "met",
+            "qasem-soleimani",
+        ),
         ("Qasem Soleimani met Iraqi commanders.", "met", "ifp"),
     ],
 )
@@ -190,7 +216,9 @@ def test_annotate_many_matches_annotate(extractor: Extractor) -> None:
 
 
 def test_no_publication_date_leaves_relative_dates_empty(extractor: Extractor) -> None:
-    annotated = extractor.annotate(article("Qasem Soleimani met Iraqi commanders on Monday.", published=None))
+    annotated = extractor.annotate(
+        article("Qasem Soleimani met Iraqi commanders on Monday.", published=None)
+    )
     assert [d.value for d in annotated.dates] == [None]
     assert event_for(annotated, "met").mode == "asserted"
 
@@ -199,18 +227,25 @@ def test_desk_verbs_replace_the_default_vocabulary(nlp) -> None:  # type: ignore
     from conftest import make_desk, make_outlets
 
     custom = Extractor(make_desk({"THREATEN": ("warn",)}), make_outlets(), nlp=nlp)
-    annotated = custom.annotate(article("Qasem Soleimani warned Israel. Qasem Soleimani met Iraqi commanders."))
-    assert [(e.trigger, e.type, e.cameo) for e in annotated.events] == [("warned", "THREATEN", "130")]
+    annotated = custom.annotate(
+        article("Qasem Soleimani warned Israel. Qasem Soleimani met Iraqi commanders.")
+    )
+    assert [(e.trigger, e.type, e.cameo) for e in annotated.events] == [
+        ("warned", "THREATEN", "130")
+    ]
 
 
 def test_shipped_desk_links_the_seed_names(nlp) -> None:  # type: ignore[no-untyped-def]
     desk_module = pytest.importorskip("dragoman.desk")
     try:
         desk, outlets = desk_module.load_desk(), desk_module.load_sources()
-    except Exception as exc:  # the shipped files are optional for this module's tests
+    except Exception as exc:  # noqa: BLE001 - the shipped files are optional for this module's tests
         pytest.skip(f"shipped desk not loadable: {exc}")
     annotated = Extractor(desk, outlets, nlp=nlp).annotate(
-        article("Qassem Suleimani visited Albu Kamal, the Turkish Anadolu Agency reported.", published=datetime(2019, 7, 29))
+        article(
+            "Qassem Suleimani visited Albu Kamal, the Turkish Anadolu Agency reported.",
+            published=datetime(2019, 7, 29),
+        )
     )
     ids = {m.entity_id for m in annotated.mentions}
     assert "outlet:anadolu" in ids

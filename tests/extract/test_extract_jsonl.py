@@ -30,7 +30,7 @@ def test_bad_lines_are_reported_and_skipped(outputs: tuple[list[dict], list[str]
     out, errors = outputs
     assert errors[0].startswith("line 2: not valid JSON")
     assert errors[1] == "line 4: expected a JSON object, got list"
-    assert errors[2].startswith("line 5: document 5: missing \"text\"")
+    assert errors[2].startswith('line 5: document 5: missing "text"')
     assert errors[3].startswith("line 6: published is not an ISO date")
     assert len(errors) == 4
     for i in (1, 3, 4, 5):
@@ -46,8 +46,14 @@ def test_entities_follow_the_contract(outputs: tuple[list[dict], list[str]]) -> 
         assert text[e["start"] : e["end"]] == e["text"]
         assert {"id", "name", "type"} <= set(e["entity"])
     by_text = {e["text"]: e for e in entities}
-    assert by_text["Qasem Soleimani"]["entity"] == {"id": "qasem-soleimani", "name": "Qasem Soleimani", "type": "PERSON"}
-    assert by_text["Tasnim"]["label"] == "ORG" and by_text["Tasnim"]["entity"]["id"] == "outlet:tasnim"
+    assert by_text["Qasem Soleimani"]["entity"] == {
+        "id": "qasem-soleimani",
+        "name": "Qasem Soleimani",
+        "type": "PERSON",
+    }
+    assert (
+        by_text["Tasnim"]["label"] == "ORG" and by_text["Tasnim"]["entity"]["id"] == "outlet:tasnim"
+    )
     geo = by_text["Albu Kamal"]["geo"]
     assert geo["country"] == "SY" and geo["lat"] == pytest.approx(34.45, abs=0.2)
     assert by_text["Monday"]["value"] == "2019-07-29"
@@ -57,10 +63,15 @@ def test_events_follow_the_contract(outputs: tuple[list[dict], list[str]]) -> No
     out, _ = outputs
     (event,) = out[0]["events"]
     assert event["type"] == "CONSULT" and event["cameo"] == "040" and event["mode"] == "asserted"
-    assert event["actor"] == [{"text": "Qasem Soleimani", "entity_id": "qasem-soleimani", "country": "IR"}]
+    assert event["actor"] == [
+        {"text": "Qasem Soleimani", "entity_id": "qasem-soleimani", "country": "IR"}
+    ]
     assert event["place"] == "Albu Kamal" and event["date"] == "2019-07-29"
     assert event["reported_by"] == "tasnim"
-    assert (event["start"], event["end"]) == (0, len("Qasem Soleimani met Iraqi commanders in Albu Kamal on Monday, Tasnim reported."))
+    assert (event["start"], event["end"]) == (
+        0,
+        len("Qasem Soleimani met Iraqi commanders in Albu Kamal on Monday, Tasnim reported."),
+    )
 
 
 def test_outlet_by_name_and_missing_publication(outputs: tuple[list[dict], list[str]]) -> None:

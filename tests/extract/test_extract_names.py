@@ -16,7 +16,14 @@ PUBLISHED = datetime(2019, 7, 29, 10, 0)  # a Monday
 
 @pytest.mark.parametrize(
     "variant",
-    ["Qassem Soleimani", "Ghasem Soleimani", "Kassem Sulaimani", "Qasem Suleimani", "QASEM SOLEIMANI", "Qasem Soleimani’s"],
+    [
+        "Qassem Soleimani",
+        "Ghasem Soleimani",
+        "Kassem Sulaimani",
+        "Qasem Suleimani",
+        "QASEM SOLEIMANI",
+        "Qasem Soleimani’s",
+    ],
 )
 def test_soleimani_spellings_share_a_key(variant: str) -> None:
     assert normalize_name(variant) == normalize_name("Qasem Soleimani")

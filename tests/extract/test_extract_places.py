@@ -58,7 +58,9 @@ def test_geocode_jsonl_contract(gazetteer: Gazetteer) -> None:
     places = out[0]["places"]
     assert [(p["start"], p["end"]) for p in places] == [(20, 30), (34, 45), (49, 54)]
     assert places[0]["country"] == "SY" and places[0]["geonames_id"] == 174448
-    assert places[1]["lat"] is None and places[1]["lon"] is None and places[1]["name"] == "Qwertyville"
+    assert (
+        places[1]["lat"] is None and places[1]["lon"] is None and places[1]["name"] == "Qwertyville"
+    )
     assert places[2]["country"] == "SY"
     assert "error" in out[1] and "error" in out[2]
     assert errors[0].startswith("line 2: not valid JSON")

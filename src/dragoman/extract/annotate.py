@@ -45,7 +45,9 @@ class Extractor:
         self.events = EventExtractor(desk)
         # other desks' rulers may share this pipeline; only ours runs
         self._disabled = [
-            n for n in self.nlp.pipe_names if n.startswith(RULER_PREFIX) and n != self.recognizer.ruler_name
+            n
+            for n in self.nlp.pipe_names
+            if n.startswith(RULER_PREFIX) and n != self.recognizer.ruler_name
         ]
 
     def annotate(self, article: Article) -> Annotated:
@@ -53,7 +55,9 @@ class Extractor:
         doc = self.nlp(article.text, disable=self._disabled)
         return self._build(article, doc)
 
-    def annotate_many(self, articles: Iterable[Article], batch_size: int = 32) -> Iterator[Annotated]:
+    def annotate_many(
+        self, articles: Iterable[Article], batch_size: int = 32
+    ) -> Iterator[Annotated]:
         """Annotate articles in batches through ``nlp.pipe``; same results as ``annotate``.
 
         An article that fails is logged and comes back with no annotations, so the rest goes on.
@@ -65,14 +69,18 @@ class Extractor:
             else:
                 yield result
 
-    def results(self, articles: Iterable[Article], batch_size: int = 32) -> Iterator[Annotated | ItemError]:
+    def results(
+        self, articles: Iterable[Article], batch_size: int = 32
+    ) -> Iterator[Annotated | ItemError]:
         """Like ``annotate_many`` but hands back an ``ItemError`` (with ``.article``) for a failed article."""
         it = iter(articles)
         while True:
             chunk = list(islice(it, batch_size))
             if not chunk:
                 return
-            docs = self.nlp.pipe((a.text for a in chunk), batch_size=batch_size, disable=self._disabled)
+            docs = self.nlp.pipe(
+                (a.text for a in chunk), batch_size=batch_size, disable=self._disabled
+            )
             for article, doc in zip(chunk, docs):
                 try:
                     yield self._build(article, doc)
@@ -88,10 +96,19 @@ class Extractor:
             dates, infos = _dates(mentions, article)
             by_id = {e.id: e for e in entities}
             events = self.events.events(
-                doc, article.id, article.outlet_id, article.published, sentences, mentions, by_id, infos
+                doc,
+                article.id,
+                article.outlet_id,
+                article.published,
+                sentences,
+                mentions,
+                by_id,
+                infos,
             )
         except (ValueError, KeyError, IndexError, AttributeError, TypeError) as exc:
-            raise ItemError(f"article {article.id}", f"extraction failed ({type(exc).__name__}: {exc})") from exc
+            raise ItemError(
+                f"article {article.id}", f"extraction failed ({type(exc).__name__}: {exc})"
+            ) from exc
         return Annotated(
             article=article,
             sentences=sentences,

@@ -5,26 +5,34 @@ from __future__ import annotations
 import calendar
 import functools
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import dateparser
 
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
-_MONTH_RE = re.compile(rf"\b({_MONTHS}|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b\.?", re.I)
-_WEEKDAY = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
-_DAY_WORD = re.compile(r"\b(today|yesterday|tomorrow|tonight)\b", re.I)
-_DAYS_AGO = re.compile(r"^\s*(\w+|\d+)\s+days?\s+ago\s*$", re.I)
+_MONTH_RE = re.compile(
+    rf"\b({_MONTHS}|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b\.?", re.IGNORECASE
+)
+_WEEKDAY = re.compile(
+    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.IGNORECASE
+)
+_DAY_WORD = re.compile(r"\b(today|yesterday|tomorrow|tonight)\b", re.IGNORECASE)
+_DAYS_AGO = re.compile(r"^\s*(\w+|\d+)\s+days?\s+ago\s*$", re.IGNORECASE)
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _NUMERIC = re.compile(r"\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b")
-_DAY_NUMBER = re.compile(r"(?<![\d$])\b([0-3]?\d)(st|nd|rd|th)?\b(?![\d,]*\s*(%|percent))", re.I)
+_DAY_NUMBER = re.compile(
+    r"(?<![\d$])\b([0-3]?\d)(st|nd|rd|th)?\b(?![\d,]*\s*(%|percent))", re.IGNORECASE
+)
 _RANGE = re.compile(r"\b([0-3]?\d)\s*[-–]\s*[0-3]?\d\b")
-_PART = re.compile(r"^\s*(?:the\s+)?(early|mid|middle of|late|end of|beginning of|start of)[\s-]+", re.I)
+_PART = re.compile(
+    r"^\s*(?:the\s+)?(early|mid|middle of|late|end of|beginning of|start of)[\s-]+", re.IGNORECASE
+)
 # Words that make a phrase vague or relative to something other than the publication date.
 _VAGUE = re.compile(
     r"\b(week|weeks|weekend|month|months|year|years|decade|decades|century|centuries|recent|"
     r"recently|soon|past|future|lately|period|season|time|times|few|several|coming|upcoming|"
     r"next|later|earlier|previous|following|days|hours|minutes|day|nights|era|ago)\b",
-    re.I,
+    re.IGNORECASE,
 )
 _PARSER_SETTINGS = {"PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False}
 
@@ -48,7 +56,12 @@ def _parse(text: str, base: date | None) -> date | None:
 
 
 def _day_precise(text: str) -> bool:
-    if _WEEKDAY.search(text) or _DAY_WORD.search(text) or _NUMERIC.search(text) or _DAYS_AGO.match(text):
+    if (
+        _WEEKDAY.search(text)
+        or _DAY_WORD.search(text)
+        or _NUMERIC.search(text)
+        or _DAYS_AGO.match(text)
+    ):
         return True
     if _MONTH_RE.search(text):
         without_years = _YEAR.sub(" ", text)
@@ -77,7 +90,7 @@ def date_bounds(text: str, published: datetime | date | None) -> tuple[date, dat
     base = _base(published)
     phrase = text.strip()
     part = _PART.match(phrase)
-    rest = phrase[part.end():] if part else phrase
+    rest = phrase[part.end() :] if part else phrase
     if _VAGUE.search(rest):
         return None
     month = _MONTH_RE.search(rest)
@@ -95,7 +108,7 @@ def date_bounds(text: str, published: datetime | date | None) -> tuple[date, dat
         lo, hi = date(year, month_no, 1), date(year, month_no, last)
         if part:
             which = part.group(1).lower()
-            if which.startswith("early") or which.startswith("beginning") or which.startswith("start"):
+            if which.startswith(("early", "beginning", "start")):
                 hi = date(year, month_no, 10)
             elif which.startswith("mid"):
                 lo, hi = date(year, month_no, 11), date(year, month_no, 20)
@@ -117,6 +130,3 @@ def days_before(value: date, published: datetime | date | None) -> int | None:
     """How many days before publication ``value`` lies (negative when after), or None."""
     base = _base(published)
     return None if base is None else (base - value).days
-
-
-__all__ = ["resolve_date", "date_bounds", "days_before", "timedelta"]

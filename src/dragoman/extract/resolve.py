@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -99,7 +100,9 @@ class Resolver:
             return self._country_terms[key]
         return self.gazetteer.country_of(word) if self.gazetteer else None
 
-    def resolve(self, mentions: Sequence[Mention], article: Article) -> tuple[list[Mention], list[Entity]]:
+    def resolve(
+        self, mentions: Sequence[Mention], article: Article
+    ) -> tuple[list[Mention], list[Entity]]:
         """Give every PERSON/ORG/LOC/NORP mention an entity id; return the mentions and their entities."""
         mentions = list(mentions)
         clusters: list[_Cluster] = []
@@ -134,7 +137,9 @@ class Resolver:
                 if actor_id:
                     cluster = self._known(actor_id, by_id, new_cluster, m.label)
             if cluster is None and m.label == "ORG" and key in self._outlet_keys:
-                cluster = self._known(f"outlet:{self._outlet_keys[key]}", by_id, new_cluster, m.label)
+                cluster = self._known(
+                    f"outlet:{self._outlet_keys[key]}", by_id, new_cluster, m.label
+                )
             if cluster is None:
                 cluster = self._surname(key, m, clusters, by_id, new_cluster)
             if cluster is None and m.label == "LOC" and self.gazetteer is not None:
@@ -161,14 +166,20 @@ class Resolver:
             # an acronym that is a desk actor pulls its long form into the actor's entity
             if m.text in acronyms and cluster.actor is not None:
                 long_cluster = _cluster_of(clusters, acronyms[m.text])
-                if long_cluster is not None and long_cluster is not cluster and long_cluster.actor is None:
+                if (
+                    long_cluster is not None
+                    and long_cluster is not cluster
+                    and long_cluster.actor is None
+                ):
                     _merge(long_cluster, cluster)
 
         return self._finish(mentions, labels, clusters, context)
 
     # --- steps ------------------------------------------------------------------------------
 
-    def _known(self, entity_id: str, by_id: dict[str, _Cluster], new_cluster: Any, label: str) -> _Cluster:
+    def _known(
+        self, entity_id: str, by_id: dict[str, _Cluster], new_cluster: Any, label: str
+    ) -> _Cluster:
         if entity_id in by_id:
             return by_id[entity_id].root()
         if entity_id.startswith("outlet:") and entity_id[7:] in self.outlets:
@@ -178,8 +189,12 @@ class Resolver:
             cluster = new_cluster(actor.type if actor.type in NAMED else label, actor=actor)
             if actor.type == "LOC" and actor.lat is not None and actor.lon is not None:
                 cluster.place = Place(
-                    name=actor.name, lat=actor.lat, lon=actor.lon, country=actor.country,
-                    feature_class="P", precision="exact",
+                    name=actor.name,
+                    lat=actor.lat,
+                    lon=actor.lon,
+                    country=actor.country,
+                    feature_class="P",
+                    precision="exact",
                 )
         else:
             cluster = new_cluster(label)
@@ -191,7 +206,9 @@ class Resolver:
         if actor_id is None and len(key) >= 6:
             # near misses of another transliteration ("Soleimany"); same kind of actor only
             choices = self._keys_by_type.get(m.label, [])
-            best = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=self.fuzzy_threshold)
+            best = process.extractOne(
+                key, choices, scorer=fuzz.ratio, score_cutoff=self.fuzzy_threshold
+            )
             if best is not None:
                 actor_id = self._actor_keys[best[0]]
         if actor_id is None:
@@ -202,10 +219,19 @@ class Resolver:
         return actor_id
 
     def _surname(
-        self, key: str, m: Mention, clusters: list[_Cluster], by_id: dict[str, _Cluster], new_cluster: Any
+        self,
+        key: str,
+        m: Mention,
+        clusters: list[_Cluster],
+        by_id: dict[str, _Cluster],
+        new_cluster: Any,
     ) -> _Cluster | None:
         """A one-word name that is the last word of a person named earlier ("Soleimani")."""
-        if " " in key or m.label not in ("PERSON", "LOC", "ORG", "NORP") or m.source == "dictionary":
+        if (
+            " " in key
+            or m.label not in ("PERSON", "LOC", "ORG", "NORP")
+            or m.source == "dictionary"
+        ):
             return None
         for c in reversed(clusters):
             c = c.root()
@@ -233,13 +259,21 @@ class Resolver:
         if self.gazetteer is not None:
             for m in mentions:
                 if m.label in ("LOC", "NORP"):
-                    iso = self.gazetteer.is_country(m.text) if m.label == "LOC" else self.country_of(m.text)
+                    iso = (
+                        self.gazetteer.is_country(m.text)
+                        if m.label == "LOC"
+                        else self.country_of(m.text)
+                    )
                     if iso and iso not in found:
                         found.append(iso)
         return found
 
     def _finish(
-        self, mentions: list[Mention], labels: list[str], clusters: list[_Cluster], context: list[str]
+        self,
+        mentions: list[Mention],
+        labels: list[str],
+        clusters: list[_Cluster],
+        context: list[str],
     ) -> tuple[list[Mention], list[Entity]]:
         entities: dict[str, Entity] = {}
         ids: dict[int, str] = {}
@@ -248,19 +282,24 @@ class Resolver:
                 continue
             if c.type == "LOC" and c.place is None and self.gazetteer is not None:
                 # a desk place without coordinates, or a town the model found
-                c.place = self.gazetteer.resolve(c.actor.name if c.actor else c.full_name(), context)
+                c.place = self.gazetteer.resolve(
+                    c.actor.name if c.actor else c.full_name(), context
+                )
             entity = self._entity(c)
             if entity.id in entities:
                 # two clusters that slug alike are one entity
                 old = entities[entity.id]
-                aliases = tuple(sorted(set(old.aliases) | set(entity.aliases) | {entity.name} - {old.name}))
+                aliases = tuple(
+                    sorted(set(old.aliases) | set(entity.aliases) | {entity.name} - {old.name})
+                )
                 entity = old.replace(aliases=aliases)
             entities[entity.id] = entity
             for i in c.members:
                 ids[i] = entity.id
                 labels[i] = c.type
         out = [
-            m.replace(entity_id=ids[i], label=labels[i]) if i in ids else m for i, m in enumerate(mentions)
+            m.replace(entity_id=ids[i], label=labels[i]) if i in ids else m
+            for i, m in enumerate(mentions)
         ]
         return out, list(entities.values())
 
@@ -299,7 +338,9 @@ class Resolver:
                         attributes["country"] = iso
                         break
         aliases = tuple(sorted({f for f in c.forms if f != name}))
-        return Entity(id=ident, type=c.type, name=name, aliases=aliases, attributes=attributes, place=c.place)
+        return Entity(
+            id=ident, type=c.type, name=name, aliases=aliases, attributes=attributes, place=c.place
+        )
 
 
 def _compatible(cluster_type: str, m: Mention) -> bool:
@@ -325,9 +366,14 @@ def _acronym_definitions(mentions: Sequence[Mention], text: str) -> dict[str, in
     """Acronym -> index of the long-form mention it is defined after ("... Units (PMU)")."""
     found: dict[str, int] = {}
     named = [(i, m) for i, m in enumerate(mentions) if m.label in NAMED]
-    for (i, long), (_, short) in zip(named, named[1:]):
+    for (i, long), (_, short) in pairwise(named):
         between = text[long.end : short.start]
         after = text[short.end : short.end + 1]
-        if between.strip() == "(" and after == ")" and short.text.isupper() and short.text not in found:
+        if (
+            between.strip() == "("
+            and after == ")"
+            and short.text.isupper()
+            and short.text not in found
+        ):
             found[short.text] = i
     return found
