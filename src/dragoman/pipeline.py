@@ -155,7 +155,9 @@ def store_articles(
     index = _duplicate_index(ws)
     for article in articles:
         _check("collect", Article, article)
-        if ws.store.has_article(article.id) or ws.store.find_by_hash(article.content_hash):
+        if ws.store.has_article(article.id) or ws.store.find_by_hash(
+            article.content_hash, article.outlet_id
+        ):
             report.seen += 1
         else:
             original = _original_of(ws, index.check(article.id, article.text))

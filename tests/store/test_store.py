@@ -219,6 +219,16 @@ def test_add_is_idempotent_by_id_and_by_hash(filled: Store) -> None:
     assert filled.counts()["articles"] == 5
 
 
+def test_the_same_text_from_another_outlet_is_a_reprint_to_store(filled: Store) -> None:
+    original = load_articles()[0]
+    reprint = original.replace(id="reprint-id", outlet_id="daily-sabah", duplicate_of=original.id)
+    assert filled.add_article(reprint)
+    assert must(filled.get_article("reprint-id")).duplicate_of == original.id
+    assert filled.find_by_hash(original.content_hash) == original.id
+    assert filled.find_by_hash(original.content_hash, "daily-sabah") == "reprint-id"
+    assert not filled.add_article(reprint.replace(id="again", url="https://x.example/again"))
+
+
 def test_empty_hashes_do_not_collide(store: Store) -> None:
     assert store.add_article(Article("e1", "o", "u1", None, "one", "first"))
     assert store.add_article(Article("e2", "o", "u2", None, "two", "second"))

@@ -223,9 +223,26 @@ def corrections(conn: sqlite3.Connection) -> None:
     )
 
 
+def reprint_hashes(conn: sqlite3.Connection) -> None:
+    """Let another outlet's word-for-word reprint be stored (and linked), not dropped.
+
+    The same text is one item only within one outlet; across outlets it is a reprint.
+    """
+    _run(
+        conn,
+        (
+            "DROP INDEX articles_content_hash",
+            "CREATE UNIQUE INDEX articles_outlet_content_hash ON articles(outlet_id, content_hash) "
+            "WHERE content_hash <> ''",
+            "CREATE INDEX articles_content_hash ON articles(content_hash)",
+        ),
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "0001_initial", initial),
     Migration(2, "0002_corrections", corrections),
+    Migration(3, "0003_reprint_hashes", reprint_hashes),
 )
 
 LATEST_VERSION: int = MIGRATIONS[-1].version

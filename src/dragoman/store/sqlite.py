@@ -323,7 +323,8 @@ class Store:
         )
 
     def add_article(self, article: Article) -> bool:
-        """Store a new article; return False and store nothing if its id or hash is known."""
+        """Store a new article; return False and store nothing if its id is known, or its
+        content hash is known for the same outlet."""
         if not article.id:
             raise ItemError(article.url or "article", "has no id; it cannot be stored")
         with self._write(f"adding article {article.id}") as conn:
@@ -332,7 +333,8 @@ class Store:
             if (
                 article.content_hash
                 and conn.execute(
-                    "SELECT 1 FROM articles WHERE content_hash = ?", (article.content_hash,)
+                    "SELECT 1 FROM articles WHERE content_hash = ? AND outlet_id = ?",
+                    (article.content_hash, article.outlet_id),
                 ).fetchone()
             ):
                 return False
@@ -360,11 +362,16 @@ class Store:
         """Tell whether an article with this id is stored."""
         return bool(self._read("SELECT 1 FROM articles WHERE id = ?", (article_id,)))
 
-    def find_by_hash(self, content_hash: str) -> str | None:
-        """Return the id of the article with this content hash, if any."""
+    def find_by_hash(self, content_hash: str, outlet_id: str | None = None) -> str | None:
+        """Return the id of the earliest stored article with this content hash (of one outlet)."""
         if not content_hash:
             return None
-        rows = self._read("SELECT id FROM articles WHERE content_hash = ?", (content_hash,))
+        sql = "SELECT id FROM articles WHERE content_hash = ?"
+        params: tuple[str, ...] = (content_hash,)
+        if outlet_id is not None:
+            sql += " AND outlet_id = ?"
+            params += (outlet_id,)
+        rows = self._read(sql + " ORDER BY seq LIMIT 1", params)
         return rows[0]["id"] if rows else None
 
     def get_article(self, article_id: str) -> Article | None:
