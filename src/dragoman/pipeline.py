@@ -181,6 +181,19 @@ def store_articles(
     return report
 
 
+def _recording(
+    report: CollectReport, on_error: Callable[[ItemError], None] | None
+) -> Callable[[ItemError], None]:
+    """An error handler that keeps each skipped item in the report, then passes it on."""
+
+    def error(err: ItemError) -> None:
+        report.errors.append(str(err))
+        if on_error:
+            on_error(err)
+
+    return error
+
+
 def collect(
     ws: Workspace,
     paths: Sequence[str | Path],
@@ -189,13 +202,8 @@ def collect(
 ) -> CollectReport:
     """Collect files, folders and URLs into the workspace."""
     report = CollectReport()
-
-    def error(err: ItemError) -> None:
-        report.errors.append(str(err))
-        if on_error:
-            on_error(err)
-
     resolver = OutletResolver(ws.outlets)
+    error = _recording(report, on_error)
     return store_articles(ws, collect_paths(paths, resolver, on_error=error), report, on_item)
 
 
@@ -209,12 +217,7 @@ def collect_feeds(
     from .collect import collect_feeds as feed_articles
 
     report = CollectReport()
-
-    def error(err: ItemError) -> None:
-        report.errors.append(str(err))
-        if on_error:
-            on_error(err)
-
+    error = _recording(report, on_error)
     s = ws.settings
     fetcher = Fetcher(
         state=ws.store.fetch_states(),
