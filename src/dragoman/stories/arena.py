@@ -40,6 +40,7 @@ class ArenaClassifier:
                 terms[actor.country].update((actor.name, *actor.aliases))
         self._countries = {c: _pattern(t) for c, t in terms.items()}
         self._keywords = {a.id: _pattern(a.keywords) for a in desk.arenas}
+        self._themes = {theme: _pattern(words) for theme, words in desk.themes.items()}
         self._actor_country = {a.id: a.country for a in desk.actors if a.country}
 
     def country_counts(self, annotated: Sequence[Annotated]) -> Counter[str]:
@@ -96,8 +97,7 @@ class ArenaClassifier:
         """Desk themes whose keywords occur in the story."""
         found = []
         text = " ".join(f"{a.article.title}\n{a.article.text}" for a in annotated)
-        for theme, words in self.desk.themes.items():
-            pattern = _pattern(words)
+        for theme, pattern in self._themes.items():
             if pattern is not None and pattern.search(text):
                 found.append(theme)
         return tuple(found)
