@@ -8,7 +8,7 @@ import time
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import TYPE_CHECKING, Iterator, Optional
 
 import typer
 from rich.console import Console
@@ -16,6 +16,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from . import __version__
 from .errors import DragomanError, ItemError
+
+if TYPE_CHECKING:
+    from .pipeline import CorrectionReport
 
 app = typer.Typer(
     help="dragoman: from many outlets' reports to a sourced, assessed bulletin.",
@@ -114,20 +117,30 @@ def collect(
 
 
 @app.command()
-def process(home: Optional[Path] = typer.Option(None, "--home", help=HOME_HELP)) -> None:
+def process(
+    reprocess: bool = typer.Option(
+        False, "--reprocess", help="Extract every stored article again and re-cluster them all."
+    ),
+    home: Optional[Path] = typer.Option(None, "--home", help=HOME_HELP),
+) -> None:
     """Annotate new articles, group them into stories and grade the stories."""
     from .pipeline import open_workspace
     from .pipeline import process as run
 
     try:
         with open_workspace(home) as ws:
-            total = len(ws.store.unprocessed_articles())
-            with _progress("processing", total) as progress:
-                report = run(ws, on_item=lambda: progress.advance(progress.task_ids[0]))
+            pending = ws.store.articles() if reprocess else ws.store.unprocessed_articles()
+            with _progress("processing", len(pending)) as progress:
+                report = run(
+                    ws,
+                    on_item=lambda: progress.advance(progress.task_ids[0]),
+                    reprocess=reprocess,
+                )
     except DragomanError as exc:
         _fail(exc)
+    removed = f", {report.stories_removed} removed" if reprocess else ""
     typer.echo(
-        f"{report.articles} articles processed, {report.stories_touched} stories updated, "
+        f"{report.articles} articles processed, {report.stories_touched} stories updated{removed}, "
         f"{report.stories_total} stories in the store"
     )
 
@@ -290,6 +303,168 @@ def demo(
     for path in paths:
         typer.echo(str(path))
     err.print(f"done in {time.perf_counter() - started:.1f} s", highlight=False)
+
+
+entities_app = typer.Typer(
+    help="Look at the resolved entities and correct them (merge, alias).",
+    no_args_is_help=True,
+)
+app.add_typer(entities_app, name="entities")
+
+
+def _correction_done(what: str, report: CorrectionReport) -> None:
+    if report.correction_id is None:
+        typer.echo(f"nothing to do: {report.note}")
+        return
+    typer.echo(
+        f"{what} (correction {report.correction_id}): {report.articles} articles corrected, "
+        f"{report.stories} stories re-assessed"
+    )
+    if report.note:
+        typer.echo(f"note: {report.note}")
+
+
+@entities_app.command("list")
+def entities_list(
+    type: Optional[str] = typer.Option(
+        None, "--type", help="Only this type (PERSON, ORG, LOC, NORP)."
+    ),
+    query: Optional[str] = typer.Option(
+        None, "--query", "-q", help="Part of an id, name or alias."
+    ),
+    limit: int = typer.Option(50, "--limit", min=1, help="Show at most this many."),
+    home: Optional[Path] = typer.Option(None, "--home", help=HOME_HELP),
+) -> None:
+    """Entities with their mention counts, most mentioned first."""
+    from .pipeline import list_entities, open_workspace
+
+    try:
+        with open_workspace(home) as ws:
+            rows = list_entities(ws, type=type, query=query, limit=limit)
+    except DragomanError as exc:
+        _fail(exc)
+    if not rows:
+        err.print("no entities match", highlight=False)
+    for entity, count in rows:
+        typer.echo(f"{entity.id:<36} {entity.type:<7} {count:>5}  {entity.name}")
+
+
+@entities_app.command("show")
+def entities_show(
+    entity_id: str = typer.Argument(..., help="Entity id (see: dragoman entities list)."),
+    mentions: int = typer.Option(5, "--mentions", min=0, help="How many mentions to show."),
+    home: Optional[Path] = typer.Option(None, "--home", help=HOME_HELP),
+) -> None:
+    """One entity: name, type, aliases, attributes, place and a few mentions."""
+    from .pipeline import entity_details, open_workspace
+
+    try:
+        with open_workspace(home) as ws:
+            view = entity_details(ws, entity_id, mentions=mentions)
+    except DragomanError as exc:
+        _fail(exc)
+    e = view.entity
+    typer.echo(f"id          {e.id}")
+    typer.echo(f"name        {e.name}")
+    typer.echo(f"type        {e.type}")
+    typer.echo(f"aliases     {'; '.join(e.aliases) or '-'}")
+    for key, value in sorted(e.attributes.items()):
+        if value in ("", None, [], {}):
+            continue
+        shown = (
+            value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+        )
+        typer.echo(f"{key:<11} {shown}")
+    if e.place is not None:
+        p = e.place
+        where = f"{p.name} ({p.country or '?'}) {p.lat}, {p.lon}"
+        typer.echo(f"place       {where} [{p.precision or '?'}]")
+    if view.merged:
+        typer.echo(f"merged      {', '.join(view.merged)}")
+    typer.echo(f"mentions    {view.mention_count}")
+    for m in view.mentions:
+        typer.echo(f"  {m.article_id}  {m.start}-{m.end}  {m.label:<6} {m.text}")
+
+
+@entities_app.command("merge")
+def entities_merge(
+    source: str = typer.Argument(..., help="Entity to merge away."),
+    target: str = typer.Argument(..., help="Entity that stays, keeping its id and name."),
+    force: bool = typer.Option(False, "--force", help="Merge even when the types differ."),
+    home: Optional[Path] = typer.Option(None, "--home", help=HOME_HELP),
+) -> None:
+    """Merge entity SOURCE into TARGET; the correction survives re-processing."""
+    from .pipeline import merge_entities, open_workspace
+
+    try:
+        with open_workspace(home) as ws:
+            report = merge_entities(ws, source, target, force=force)
+    except DragomanError as exc:
+        _fail(exc)
+    _correction_done(f"merged {source} into {target}", report)
+
+
+@entities_app.command("alias")
+def entities_alias(
+    entity_id: str = typer.Argument(..., help="Entity that gets the alias."),
+    alias: str = typer.Argument(..., help="The name form, quoted if it has spaces."),
+    home: Optional[Path] = typer.Option(None, "--home", help=HOME_HELP),
+) -> None:
+    """Link every present and future mention of ALIAS to an entity."""
+    from .pipeline import add_entity_alias, open_workspace
+
+    try:
+        with open_workspace(home) as ws:
+            report = add_entity_alias(ws, entity_id, alias)
+    except DragomanError as exc:
+        _fail(exc)
+    _correction_done(f"{alias!r} is now an alias of {entity_id}", report)
+
+
+@entities_app.command("corrections")
+def entities_corrections(
+    all_: bool = typer.Option(False, "--all", help="Include reverted corrections."),
+    home: Optional[Path] = typer.Option(None, "--home", help=HOME_HELP),
+) -> None:
+    """The entity corrections made so far, oldest first."""
+    from .pipeline import entity_corrections, open_workspace
+
+    try:
+        with open_workspace(home) as ws:
+            rows = entity_corrections(ws, include_reverted=all_)
+    except DragomanError as exc:
+        _fail(exc)
+    if not rows:
+        err.print("no entity corrections", highlight=False)
+    for row in rows:
+        p = row["payload"]
+        if row["kind"] == "entity_merge":
+            what = f"merge {p.get('source', {}).get('id')} -> {p.get('target', {}).get('id')}"
+        else:
+            what = f"alias {p.get('alias')!r} -> {p.get('entity', {}).get('id')}"
+        state = f"  (reverted {row['reverted_at'][:10]})" if row["reverted_at"] else ""
+        typer.echo(f"{row['id']:>4}  {row['created_at'][:10]}  {row['author']:<8} {what}{state}")
+
+
+@entities_app.command("revert")
+def entities_revert(
+    correction_id: int = typer.Argument(
+        ..., help="Correction number (see: dragoman entities corrections)."
+    ),
+    home: Optional[Path] = typer.Option(None, "--home", help=HOME_HELP),
+) -> None:
+    """Revert a correction; it stops applying from the next re-processing."""
+    from .pipeline import open_workspace, revert_entity_correction
+
+    try:
+        with open_workspace(home) as ws:
+            report = revert_entity_correction(ws, correction_id)
+    except DragomanError as exc:
+        _fail(exc)
+    if report.correction_id is None:
+        typer.echo(f"nothing to do: {report.note}")
+    else:
+        typer.echo(f"reverted correction {correction_id}; {report.note}")
 
 
 def main() -> None:

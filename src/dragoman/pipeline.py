@@ -12,18 +12,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .collect import OutletResolver, collect_paths
 from .desk import default_desk_path, default_sources_path, load_desk, load_sources
 from .errors import DragomanError, ItemError, StageError, StoreError
-from .records import Annotated, Article, Desk, Digest, Outlet, Story
+from .records import Annotated, Article, Desk, Digest, Entity, Mention, Outlet, Story
 from .settings import Settings
 from .store import Store
 from .stories.arena import ArenaClassifier
 from .stories.assess import assess_story
 from .stories.cluster import StoryClusterer
 from .stories.dedup import DuplicateIndex
+
+if TYPE_CHECKING:
+    from .extract.corrections import Corrections
 
 DB_NAME = "dragoman.db"
 DESK_NAME = "desk.yaml"
@@ -45,6 +48,7 @@ class ProcessReport:
     articles: int = 0
     stories_touched: int = 0
     stories_total: int = 0
+    stories_removed: int = 0
 
 
 def _check(stage: str, expected: type, value: Any) -> Any:
@@ -257,25 +261,52 @@ def _restore(ws: Workspace, clusterer: StoryClusterer, since: datetime | None) -
                 clusterer.assign(aid, story.id, art, ann)
 
 
+def _corrections(ws: Workspace) -> Corrections:
+    # imported here: the extract package pulls in spaCy, which plain commands do not need
+    from .extract.corrections import Corrections
+
+    return Corrections(ws.store.corrections())
+
+
+def _assess(
+    ws: Workspace, classifier: ArenaClassifier, sid: str, article_ids: Iterable[str]
+) -> None:
+    anns = [a for a in (ws.store.annotations(aid) for aid in article_ids) if a]
+    story = assess_story(
+        sid, anns, ws.outlets, ws.desk, classifier.classify(anns), classifier.themes(anns)
+    )
+    ws.store.save_story(_check("assess", Story, story))
+
+
 def process(
     ws: Workspace,
     extractor: Any = None,
     on_item: Callable[[], None] | None = None,
+    reprocess: bool = False,
 ) -> ProcessReport:
-    """Annotate new articles, place them in stories and re-assess the stories they touched."""
+    """Annotate new articles, place them in stories and re-assess the stories they touched.
+
+    With ``reprocess``, every stored article is extracted again and the whole archive is
+    clustered afresh; stories that no longer exist are removed. Either way the analysts'
+    entity corrections are applied to each article before it is saved.
+    """
     report = ProcessReport()
-    pending = ws.store.unprocessed_articles()
+    pending = ws.store.articles() if reprocess else ws.store.unprocessed_articles()
     if not pending:
         report.stories_total = len(ws.store.stories())
         return report
     extractor = extractor or _extractor(ws)
     clusterer = _clusterer(ws)
-    dated = [a.published for a in pending if a.published]
-    since = min(dated) - clusterer.window if dated else None
-    _restore(ws, clusterer, since)
+    if not reprocess:
+        dated = [a.published for a in pending if a.published]
+        since = min(dated) - clusterer.window if dated else None
+        _restore(ws, clusterer, since)
+    previous = {s.id for s in ws.store.stories()} if reprocess else set()
+    corrections = _corrections(ws)
     touched: set[str] = set()
     for ann in extractor.annotate_many(pending):
         _check("extract", Annotated, ann)
+        ann = _check("corrections", Annotated, corrections.apply(ann))
         ws.store.save_annotations(ann)
         touched.add(clusterer.add(ann.article, ann, ann.article.duplicate_of))
         report.articles += 1
@@ -283,14 +314,174 @@ def process(
             on_item()
     classifier = ArenaClassifier(ws.desk)
     for sid in sorted(touched):
-        anns = [a for a in (ws.store.annotations(aid) for aid in clusterer.members(sid)) if a]
-        story = assess_story(
-            sid, anns, ws.outlets, ws.desk, classifier.classify(anns), classifier.themes(anns)
-        )
-        ws.store.save_story(_check("assess", Story, story))
+        _assess(ws, classifier, sid, clusterer.members(sid))
+    if reprocess:
+        # old stories are dropped only once the new ones are saved
+        for sid in sorted(previous - touched):
+            ws.store.delete_story(sid)
+        report.stories_removed = len(previous - touched)
+        ws.store.prune_entities()
     report.stories_touched = len(touched)
     report.stories_total = len(ws.store.stories())
     return report
+
+
+# --- entity corrections ---------------------------------------------------------------------
+
+
+@dataclass
+class CorrectionReport:
+    correction_id: int | None = None  # None when nothing new was recorded
+    articles: int = 0  # stored articles whose annotations were corrected
+    stories: int = 0  # stories re-assessed
+    note: str = ""
+
+
+@dataclass
+class EntityView:
+    entity: Entity
+    mention_count: int
+    mentions: list[Mention]
+    merged: list[str]  # ids of the entities merged into this one
+
+
+def list_entities(
+    ws: Workspace, type: str | None = None, query: str | None = None, limit: int | None = 50
+) -> list[tuple[Entity, int]]:
+    """Stored entities with their mention counts, most mentioned first."""
+    return ws.store.entity_summaries(type=type.upper() if type else None, query=query, limit=limit)
+
+
+def _stored_entity(ws: Workspace, entity_id: str, corrections: Corrections) -> Entity:
+    entity = ws.store.entity(entity_id)
+    if entity is not None:
+        return entity
+    into = corrections.merged_into(entity_id)
+    if into is not None:
+        raise DragomanError(
+            f"entity {entity_id!r} was merged into {corrections.final(entity_id)!r}"
+        )
+    raise DragomanError(f"no entity {entity_id!r} in the store; see: dragoman entities list")
+
+
+def entity_details(ws: Workspace, entity_id: str, mentions: int = 5) -> EntityView:
+    """One stored entity with its first mentions and the entities merged into it."""
+    corrections = _corrections(ws)
+    entity = _stored_entity(ws, entity_id, corrections)
+    found = ws.store.mentions_of(entity_id)
+    merged = corrections.merged_from(entity_id)
+    return EntityView(entity, len(found), found[: max(mentions, 0)], merged)
+
+
+def _correct_stored(ws: Workspace, article_ids: Sequence[str]) -> tuple[int, int]:
+    """Apply the active corrections to stored articles and re-assess their stories."""
+    corrections = _corrections(ws)
+    changed = 0
+    stories: set[str] = set()
+    for aid in dict.fromkeys(article_ids):
+        ann = ws.store.annotations(aid)
+        if ann is None:
+            continue
+        fixed = _check("corrections", Annotated, corrections.apply(ann))
+        if fixed != ann:
+            ws.store.save_annotations(fixed)
+            changed += 1
+            sid = ws.store.story_of(aid)
+            if sid:
+                stories.add(sid)
+    ws.store.prune_entities()
+    classifier = ArenaClassifier(ws.desk)
+    for sid in sorted(stories):
+        story = ws.store.story(sid)
+        if story is not None:
+            _assess(ws, classifier, sid, story.article_ids)
+    return changed, len(stories)
+
+
+def merge_entities(
+    ws: Workspace, source_id: str, target_id: str, force: bool = False
+) -> CorrectionReport:
+    """Merge one entity into another: every mention of the source now names the target."""
+    from .extract.corrections import MERGE, merge_payload
+
+    if source_id == target_id:
+        raise DragomanError(f"cannot merge entity {source_id!r} into itself")
+    corrections = _corrections(ws)
+    final = corrections.final(target_id)
+    if corrections.merged_into(source_id) is not None:
+        if corrections.final(source_id) == final:
+            return CorrectionReport(note=f"{source_id} is already merged into {final}")
+        raise DragomanError(
+            f"entity {source_id!r} was already merged into {corrections.final(source_id)!r}; "
+            "revert that correction first (see: dragoman entities corrections)"
+        )
+    if final == source_id:
+        raise DragomanError(
+            f"cannot merge {source_id!r} into {target_id!r}: {target_id!r} was merged into "
+            f"{source_id!r}, so this would make a cycle"
+        )
+    source = _stored_entity(ws, source_id, corrections)
+    target = _stored_entity(ws, final, corrections)
+    if source.type != target.type and not force:
+        raise DragomanError(
+            f"entity {source_id!r} is {source.type} but {final!r} is {target.type}; "
+            "use --force to merge them anyway"
+        )
+    cid = ws.store.add_correction(MERGE, merge_payload(source, target))
+    articles, stories = _correct_stored(ws, ws.store.articles_with_entity(source_id))
+    note = f"{target_id} was merged into {final} earlier" if final != target_id else ""
+    return CorrectionReport(cid, articles, stories, note)
+
+
+def add_entity_alias(ws: Workspace, entity_id: str, alias: str) -> CorrectionReport:
+    """Give an entity an alias: every mention whose name key equals the alias's links to it."""
+    from .extract.corrections import ALIAS, NAMED_LABELS, alias_payload
+    from .extract.names import normalize_name
+
+    alias = " ".join(alias.split())
+    key = normalize_name(alias)
+    if not key:
+        raise DragomanError(f"alias {alias!r} has no letters or digits to match names by")
+    corrections = _corrections(ws)
+    final = corrections.final(entity_id)
+    entity = _stored_entity(ws, final, corrections)
+    before = corrections.alias_target(alias)
+    if before == final:
+        return CorrectionReport(note=f"{alias!r} is already an alias of {final}")
+    cid = ws.store.add_correction(ALIAS, alias_payload(entity, alias))
+    texts = [t for t in ws.store.mention_texts(NAMED_LABELS) if normalize_name(t) == key]
+    # the entity's own articles are re-saved too, so its stored record lists the alias
+    affected = ws.store.articles_with_mention_texts(texts) + ws.store.articles_with_entity(final)
+    articles, stories = _correct_stored(ws, affected)
+    notes = []
+    if final != entity_id:
+        notes.append(f"{entity_id} was merged into {final} earlier")
+    if before is not None:
+        notes.append(f"{alias!r} was an alias of {before} until now")
+    return CorrectionReport(cid, articles, stories, "; ".join(notes))
+
+
+def entity_corrections(ws: Workspace, include_reverted: bool = False) -> list[dict]:
+    """The logged entity corrections, oldest first."""
+    from .extract.corrections import KINDS
+
+    rows = ws.store.corrections(include_reverted=include_reverted)
+    return [r for r in rows if r["kind"] in KINDS]
+
+
+def revert_entity_correction(ws: Workspace, correction_id: int) -> CorrectionReport:
+    """Mark a correction as reverted; it stops applying from the next re-processing."""
+    rows = {r["id"]: r for r in ws.store.corrections(include_reverted=True)}
+    row = rows.get(correction_id)
+    if row is None:
+        raise DragomanError(f"no correction {correction_id}; see: dragoman entities corrections")
+    if row["reverted_at"]:
+        return CorrectionReport(note=f"correction {correction_id} was already reverted")
+    ws.store.revert_correction(correction_id)
+    return CorrectionReport(
+        correction_id,
+        note="stored annotations keep it until: dragoman process --reprocess",
+    )
 
 
 # --- digest -----------------------------------------------------------------------------

@@ -294,6 +294,19 @@ class Citation(Record):
 
 
 @dataclass(frozen=True)
+class EntityLink(Record):
+    """A person, group or place named in a bullet, linked to its resolved entity."""
+
+    id: str
+    name: str  # canonical name of the entity
+    type: str  # PERSON | ORG | LOC | NORP
+    mentions: tuple[str, ...] = ()  # distinct surface forms, as written in the bullet
+    spans: tuple[tuple[int, int], ...] = ()  # [start, end) of each linked mention in Bullet.text
+    place: Place | None = None  # for places, where it is when known
+    role: str | None = None  # for people, the title a mention in the bullet gives them
+
+
+@dataclass(frozen=True)
 class Bullet(Record):
     text: str
     story_id: str
@@ -302,6 +315,7 @@ class Bullet(Record):
     credibility: int | None = None
     assessment: str | None = None
     anchor: str = ""
+    entities: tuple[EntityLink, ...] = ()  # people, groups and places it names, first seen first
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,7 @@ def test_markdown_structure(digest: Digest) -> None:
         "## Iranian Involvement in Syria",
         "## Iranian Involvement in Iraq",
         "## Iranian Involvement in the Palestinian Arena",
+        "## Index of people, organisations and places",
     ]
     overview = lines[
         lines.index("## Overview") + 2 : lines.index("## Iranian Involvement in Syria") - 1
@@ -152,7 +153,7 @@ def test_json_validates_against_the_published_schema(digest: Digest) -> None:
     )
     Draft202012Validator.check_schema(schema)
     Draft202012Validator(schema).validate(data)
-    assert data["schema_version"] == "1.0"
+    assert data["schema_version"] == "1.1"
     assert data["period"] == {"from": "2019-07-28", "to": "2019-08-11"}
     assert [s["arena"] for s in data["sections"]] == ["syria", "iraq", "palestinian"]
     bullet = data["sections"][1]["bullets"][0]
@@ -239,7 +240,7 @@ def test_bullet_without_sentences_renders_its_text() -> None:
         ),
     )
     assert "Written &lt;b&gt;by hand&lt;/b&gt;." in render(digest, "html")
-    assert r"- Written \<b\>by hand\</b\>." in render(digest, "md")
+    assert r"- **1.1** Written \<b\>by hand\</b\>." in render(digest, "md")
 
 
 def test_format_names_are_forgiving_and_pdf_waits_for_its_renderer(digest: Digest) -> None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from dragoman.extract.jsonl import geocode_jsonl
 from dragoman.extract.places import Gazetteer
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "places"
 
 
 def test_albu_kamal_and_abu_kamal_are_one_town(gazetteer: Gazetteer) -> None:
@@ -58,10 +61,116 @@ def test_geocode_jsonl_contract(gazetteer: Gazetteer) -> None:
     places = out[0]["places"]
     assert [(p["start"], p["end"]) for p in places] == [(20, 30), (34, 45), (49, 54)]
     assert places[0]["country"] == "SY" and places[0]["geonames_id"] == 174448
-    assert (
-        places[1]["lat"] is None and places[1]["lon"] is None and places[1]["name"] == "Qwertyville"
-    )
-    assert places[2]["country"] == "SY"
+    assert places[0]["precision"] == "exact"
+    # an unknown name in a document with known places stands at the document's focus
+    assert places[1]["name"] == places[0]["name"] and places[1]["precision"] == "context"
+    assert places[2]["country"] == "SY" and places[2]["precision"] == "country"
     assert "error" in out[1] and "error" in out[2]
     assert errors[0].startswith("line 2: not valid JSON")
     assert errors[1].startswith("line 3: span 0")
+
+
+def _fixture() -> list[str]:
+    return (DATA / "geocode.jsonl").read_text("utf-8").splitlines()
+
+
+def test_geocode_jsonl_fixture(gazetteer: Gazetteer) -> None:
+    errors: list[str] = []
+    out = {o["id"]: o for o in geocode_jsonl(_fixture(), gazetteer, errors.append)}
+    assert list(out) == ["levant", "libya", "border", "nola", "nowhere", "bad"]
+    levant = out["levant"]["places"]
+    assert [p["country"] for p in levant] == ["LB", "LB", "LB"]
+    assert levant[2]["precision"] == "country"  # "Lebanese" names the country
+    assert [p["country"] for p in out["libya"]["places"]] == ["LY", "LY", "LY"]
+    border = out["border"]["places"]
+    assert [p["country"] for p in border] == ["SY", "IQ", "SY"]
+    assert all(p["lat"] is not None for p in border)
+    nola = out["nola"]["places"]
+    assert nola[0]["precision"] == "context" and nola[0]["name"] == "New Orleans"
+    assert (nola[1]["country"], nola[1]["precision"]) == ("US", "exact")
+    assert (nola[2]["name"], nola[2]["precision"]) == ("Louisiana", "region")
+    assert (nola[3]["country"], nola[3]["precision"]) == ("IE", "country")
+    nowhere = out["nowhere"]["places"][0]
+    assert nowhere["lat"] is None and nowhere["lon"] is None and nowhere["country"] is None
+    assert nowhere["name"] == "Qwertyville" and "precision" not in nowhere
+    assert "error" in out["bad"] and errors == [
+        "line 7: span 0 is not a [start, end] pair inside the text: [3, 1]"
+    ]
+
+
+def test_seed_bulletin_places_resolve(gazetteer: Gazetteer) -> None:
+    expected = {
+        "Albu Kamal": "SY",
+        "Abu Kamal": "SY",
+        "al-Bukamal": "SY",
+        "al-Qaim": "IQ",
+        "Deir ez-Zor": "SY",
+        "Deir al-Zour": "SY",
+        "Damascus": "SY",
+        "Baghdad": "IQ",
+        "Tehran": "IR",
+        "Beirut": "LB",
+        "Gaza": "PS",
+        "Sanaa": "YE",
+        "Strait of Hormuz": "",
+    }
+    for name, country in expected.items():
+        place = gazetteer.resolve(name)
+        assert place is not None and place.lat is not None, name
+        assert place.country == country, name
+    bukamal = {gazetteer.resolve(n) for n in ("Albu Kamal", "Abu Kamal", "al-Bukamal")}
+    assert len(bukamal) == 1
+
+
+def test_document_context_picks_the_tripoli(gazetteer: Gazetteer) -> None:
+    lebanon = gazetteer.geocode(["Tripoli", "Beirut"])
+    libya = gazetteer.geocode(["Tripoli", "Benghazi"])
+    syria = gazetteer.geocode(["Tripoli"], context_countries=["LB"])
+    assert lebanon[0] is not None and lebanon[0].country == "LB"
+    assert libya[0] is not None and libya[0].country == "LY"
+    assert syria[0] is not None and syria[0].country == "LB"
+
+
+def test_demonyms_and_abbreviations_are_places(gazetteer: Gazetteer) -> None:
+    irish, greek, kurdish, calif, english = gazetteer.geocode(
+        ["Irish", "Greek", "Kurdish", "Calif.", "English"]
+    )
+    assert irish is not None and (irish.country, irish.precision) == ("IE", "country")
+    assert greek is not None and greek.country == "GR"
+    assert kurdish is not None and kurdish.precision == "region"
+    assert calif is not None and (calif.name, calif.country) == ("California", "US")
+    assert english is not None and english.name == "England"
+    assert gazetteer.country_of("Greek") == "GR"
+    assert gazetteer.country_of("Irish") == "IE"
+
+
+def test_countries_beat_same_named_capitals_and_states_have_ids(gazetteer: Gazetteer) -> None:
+    mexico, louisiana, new_york = gazetteer.geocode(["Mexico", "Louisiana", "New York City"])
+    assert mexico is not None and mexico.precision == "country" and mexico.country == "MX"
+    assert louisiana is not None and louisiana.precision == "region"
+    assert louisiana.geonames_id == 4331987
+    assert new_york is not None and new_york.precision == "exact"
+    assert abs(new_york.lat - 40.71) < 0.1  # type: ignore[operator]
+
+
+def test_feature_inside_a_known_place(gazetteer: Gazetteer) -> None:
+    uni, district, official = gazetteer.geocode(
+        ["Colorado State University", "Afrin District", "Republic of Armenia"]
+    )
+    assert uni is not None and (uni.name, uni.precision) == ("Colorado", "region")
+    assert district is not None and district.country == "SY"
+    assert official is not None and official.country == "AM"
+
+
+def test_unknown_names_stay_unknown(gazetteer: Gazetteer) -> None:
+    assert gazetteer.resolve("Qwertyville") is None
+    assert gazetteer.geocode(["Qwertyville", "Zzyzxqq Plaza"]) == [None, None]
+    assert gazetteer.geocode([]) == []
+    assert gazetteer.geocode([""]) == [None]
+
+
+def test_fallback_is_marked_as_context(gazetteer: Gazetteer) -> None:
+    found = gazetteer.geocode(["Damascus", "Qwertyville", "Damascus", "Homs"])
+    assert found[1] is not None and found[1].precision == "context"
+    assert (found[1].name, found[1].country) == ("Damascus", "SY")
+    assert found[0] is not None and found[0].precision == "exact"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .cite import citations_for, format_citations, format_date, format_period
+from .links import entity_links
 from .render import FORMATS, render
 from .render.json import digest_to_json, load_schema
 from .write import assessment_for, build_digest
@@ -13,6 +14,7 @@ __all__ = [
     "build_digest",
     "citations_for",
     "digest_to_json",
+    "entity_links",
     "format_citations",
     "format_date",
     "format_period",

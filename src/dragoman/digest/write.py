@@ -31,6 +31,7 @@ from ..records import (
     Story,
 )
 from .cite import citation_for, citations_for, format_citations, is_reprint, sort_citations
+from .links import entity_links
 
 __all__ = [
     "NOT_CONFIRMED",
@@ -444,6 +445,7 @@ def _write_story(
         credibility=story.credibility,
         assessment=assessment,
         anchor=anchor_for(story.id),
+        entities=entity_links(refs, annotations),
     )
     # The overview's one sentence should say the most: who, what and where together.
     best = max(chosen, key=lambda c: (_coverage(c), c.score, -c.article_rank, -c.position))
@@ -456,7 +458,12 @@ def _salience_key(story: Story) -> tuple[Any, ...]:
 
 
 def _overview(
-    written: list[_Written], size: int, period_from: date, period_to: date, desk: Desk
+    written: list[_Written],
+    annotations: Mapping[str, Annotated],
+    size: int,
+    period_from: date,
+    period_to: date,
+    desk: Desk,
 ) -> list[Bullet]:
     """The top story of each arena first, then the next most salient; in section order."""
     ranked = sorted(written, key=lambda w: _salience_key(w.story))
@@ -486,6 +493,7 @@ def _overview(
                 credibility=w.story.credibility,
                 assessment=w.bullet.assessment,
                 anchor=w.bullet.anchor,
+                entities=entity_links(refs, annotations),
             )
         )
     return out
@@ -609,7 +617,9 @@ def build_digest(
         title=title or desk.title,
         period_from=period_from,
         period_to=period_to,
-        overview=tuple(_overview(all_written, overview_size, period_from, period_to, desk)),
+        overview=tuple(
+            _overview(all_written, annotations, overview_size, period_from, period_to, desk)
+        ),
         sections=tuple(sections),
         entity_index=_entity_index(all_written, annotations),
         timeline=tuple(_timeline(all_written, articles, annotations, desk, period_from, period_to)),

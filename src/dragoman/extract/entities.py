@@ -118,6 +118,32 @@ TITLE_WORDS = frozenset(
         "attorney-general",
         "emissary",
         "minister-counselor",
+        "officer",
+        "sergeant",
+        "corporal",
+        "major",
+        "commodore",
+        "lt.",
+        "lt",
+        "gen.",
+        "col.",
+        "maj.",
+        "capt.",
+        "sgt.",
+        "cpl.",
+        "adm.",
+        "brig.",
+        "cmdr.",
+        "pvt.",
+        "mr",
+        "mr.",
+        "mrs",
+        "mrs.",
+        "ms",
+        "ms.",
+        "dr",
+        "dr.",
+        "citizen",
     ]
 )
 # Titles that may stand inside a name span ("Ayatollah Alireza Arafi").
@@ -193,7 +219,15 @@ _CONNECTORS = frozenset(
     {"of", "the", "to", "for", "and", "on", "in", "at", "'s", "’s", "-", "(", ")", "&"}
 )
 _LOCATIVE_BEFORE = frozenset(
-    {"in", "at", "near", "from", "to", "into", "outside", "toward", "towards", "across"}
+    {"in", "at", "near", "from", "to", "into", "outside", "toward", "towards", "across",
+     "around", "of", "between", "inside", "within", "through", "west", "east", "north", "south"}
+)
+# Last words of a facility's or a landform's name: "the Samarra Barrage", "Incirlik Air Base".
+_FACILITY_HEADS = frozenset(
+    ["barrage", "dam", "base", "airbase", "airport", "airfield", "bridge", "lake", "lakes",
+     "river", "mountain", "mountains", "valley", "desert", "crossing", "camp", "border",
+     "square", "street", "road", "highway", "canal", "strait", "gulf", "bay", "island",
+     "islands", "plain", "plains", "refinery", "port", "harbour", "harbor", "depression"]
 )
 _LOCATIVE_AFTER = frozenset(
     {
@@ -248,6 +282,154 @@ _ORG_HEADS = frozenset(
         "foundation",
     ]
 )
+_CONFIDENCE = {
+    "dictionary": 1.0,
+    "pattern": 0.85,
+    "model": 0.7,
+    "nominal": 0.6,
+    "coreference": 0.6,
+}
+# Mentions that describe or point rather than name: linked to a named antecedent when there is one.
+REFERRING = frozenset({"nominal", "coreference"})
+_DETERMINERS = frozenset({"the", "a", "an"})
+# Heads of a noun phrase that names a body of people: "the Iraqi government", "ISIL fighters".
+_GROUP_HEADS = frozenset(
+    [
+        "government",
+        "governments",
+        "forces",
+        "force",
+        "military",
+        "army",
+        "armies",
+        "navy",
+        "regime",
+        "coalition",
+        "troops",
+        "authorities",
+        "police",
+        "militia",
+        "militias",
+        "ministry",
+        "fighters",
+        "terrorists",
+        "insurgents",
+        "insurgency",
+        "rebels",
+        "jihadists",
+        "militants",
+        "state",
+        "people",
+        "parliament",
+        "opposition",
+        "leadership",
+        "administration",
+        "cabinet",
+        "embassy",
+        "consulate",
+        "delegation",
+        "intelligence",
+        "soldiers",
+        "officials",
+        "diplomats",
+        "partners",
+        "allies",
+        "units",
+        "unit",
+    ]
+)
+# Heads of a noun phrase that stands for one person by office: "the Prime Minister", "the Iraqi commander".
+_PERSON_HEADS = frozenset(
+    [
+        "minister",
+        "president",
+        "secretary",
+        "commander",
+        "general",
+        "ambassador",
+        "envoy",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "governor",
+        "mayor",
+        "king",
+        "emir",
+        "prince",
+        "premier",
+        "chancellor",
+        "speaker",
+        "chairman",
+        "colonel",
+        "admiral",
+        "attaché",
+        "attache",
+        "consul",
+        "leader",
+        "chief",
+        "director",
+        "officer",
+        "deputy",
+        "adviser",
+        "advisor",
+    ]
+)
+# Heads of common noun phrases that stand for a site or a body of people in conflict reporting.
+_SITE_HEADS = frozenset(
+    ["city", "town", "village", "area", "areas", "hospital", "building", "buildings",
+     "compound", "facility", "facilities", "position", "positions", "bridge", "bridges",
+     "route", "routes", "tunnel", "tunnels", "headquarters", "airfield", "site", "location",
+     "territory", "neighborhood", "neighborhoods", "neighbourhood", "neighbourhoods",
+     "station", "factory", "cache", "caches", "checkpoint", "checkpoints", "base", "bases",
+     "border", "region", "province", "district", "camp", "camps", "depot", "warehouse",
+     "mosque", "school", "market", "complex", "structure", "structures", "fortifications",
+     "highway", "road", "roads", "island", "port", "airport", "capital", "countryside"]
+)
+_BODY_HEADS = frozenset(
+    ["regime", "coalition", "enemy", "militants", "insurgents", "rebels", "fighters",
+     "terrorists", "troops", "civilians", "forces", "government", "military", "militia",
+     "militias", "group", "groups", "partners", "allies", "soldiers", "police", "army",
+     "authorities", "jihadists", "extremists", "population", "residents", "refugees"]
+)
+# Words that place a name within its country or region; they belong to the place's mention.
+_COMPASS = frozenset(
+    [
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "central",
+        "northeastern",
+        "northwestern",
+        "southeastern",
+        "southwestern",
+        "north-eastern",
+        "north-western",
+        "south-eastern",
+        "south-western",
+        "north-east",
+        "north-west",
+        "south-east",
+        "south-west",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+        "upper",
+        "lower",
+        "greater",
+        "rural",
+    ]
+)
+_PLACE_KINDS = frozenset(
+    ["city", "town", "village", "province", "governorate", "district", "region", "island",
+     "port", "suburb", "neighbourhood", "neighborhood", "county", "vicinity",
+     "outskirts"]
+)
+_PLACE_SUFFIXES = frozenset(["province", "governorate", "district", "region", "countryside"])
+# Personal pronouns that stand for a person or, in the first person plural, a body of people.
+_PRONOUNS = {"he": "PERSON", "she": "PERSON", "i": "PERSON", "me": "PERSON",
+             "we": "ORG", "they": "ORG"}
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,8}s?")
 _ACRONYM_FORM = re.compile(r"^(?P<long>.+?)\s*\((?P<short>[A-Z][A-Z0-9&.]{1,9})\)$")
 
@@ -358,6 +540,11 @@ class EntityRecognizer:
         for span in spans:
             if span.label == "PERSON":
                 self._role(doc, span, people, roles)
+        spans = _nominals(doc, spans)
+        spans.extend(_pronouns(doc, spans))
+        spans.extend(_coordinates(doc, spans))
+        _extents(doc, spans, roles)
+        spans = self._qualified_places(doc, spans)
         spans.extend(roles)
         spans.sort(key=lambda s: (s.start, -s.end))
         text = doc.text  # built by joining tokens on every access: read it once
@@ -380,8 +567,21 @@ class EntityRecognizer:
                 if doc[i].text == "(" and not any(doc[j].text == ")" for j in range(i, end)):
                     end = i
                     break
-        while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_space):
+        while start < end and (
+            doc[start].lower_ in ("the", "a", "an")
+            or doc[start].is_space
+            or (
+                source == "model"
+                and end - start > 1
+                and (doc[start].pos_ == "ADP" or doc[start].lower_ in _LOCATIVE_BEFORE)
+            )
+        ):
             start += 1
+        # a reference mark or an opening bracket glued to the name ("al-Freiji.[2")
+        for i in range(start, end):
+            if "[" in doc[i].text and i > start:
+                end = i
+                break
         while end > start and (
             doc[end - 1].lower_ in ("'s", "’s", "'", "’")
             or doc[end - 1].is_punct
@@ -394,7 +594,15 @@ class EntityRecognizer:
         if source == "dictionary":
             return span
         text = doc[start:end].text
+        if label in ("PERSON", "ORG") and doc[end - 1].lower_ in _FACILITY_HEADS:
+            span.label = label = "LOC"
         if label == "PERSON" and doc[end - 1].lower_ in _ORG_HEADS:
+            span.label = label = "ORG"
+        if label == "NORP" and self._city_not_people(text):
+            span.label = label = "LOC"
+        if label == "NORP" and doc[end - 1].tag_ in ("NNPS", "NNS"):
+            span.label = label = "ORG"  # "the Iraqis": a body of people, not a description
+        if label == "LOC" and self._acting_country(doc, span):
             span.label = label = "ORG"
         if label == "PERSON":
             if not any(ch.isupper() for ch in text):
@@ -412,6 +620,55 @@ class EntityRecognizer:
         if label in ("PERSON", "ORG") and self._looks_like_place(doc, span):
             span.label = "LOC"
         return span
+
+    def _qualified_places(self, doc: Doc, spans: list[_Span]) -> list[_Span]:
+        """One mention for a place and the country or state that qualifies it ("Cibolo, Texas")."""
+        if self.gazetteer is None:
+            return spans
+        ordered = sorted(spans, key=lambda s: (s.start, -s.end))
+        gone: set[int] = set()
+        for first, second in zip(ordered, ordered[1:]):
+            if (
+                first.label != "LOC"
+                or second.label not in ("LOC", "ORG")
+                or id(first) in gone
+                or second.start != first.end + 1
+                or doc[first.end].text != ","
+                or second.end - second.start > 3
+            ):
+                continue
+            after = doc[second.end] if second.end < len(doc) else None
+            if after is not None and not (after.is_punct or after.pos_ in ("ADP", "CCONJ", "VERB", "AUX")):
+                continue
+            if self.gazetteer.is_country(doc[first.start : first.end].text):
+                continue  # "Canada, Denmark": a list, not a qualified place
+            qualifier = doc[second.start : second.end].text
+            place = self.gazetteer.resolve(qualifier)
+            if place is None or place.feature_class != "A":
+                continue  # only a country or a province qualifies a place
+            first.end = second.end
+            gone.add(id(second))
+        return [s for s in spans if id(s) not in gone]
+
+    def _city_not_people(self, text: str) -> bool:
+        """A "nationality" that is a town's name and describes no people ("Aleppo")."""
+        if self.gazetteer is None or self.gazetteer.country_of(text):
+            return False
+        place = self.gazetteer.resolve(text)
+        return place is not None and place.feature_class in ("P", "A") and not self.gazetteer.is_country(text)
+
+    def _acting_country(self, doc: Doc, span: _Span) -> bool:
+        """A country that does something ("France agreed", "the UK's forces") is an actor."""
+        if self.gazetteer is None:
+            return False
+        root = doc[span.start : span.end].root
+        while root.dep_ == "conj" and root.head is not root:
+            root = root.head
+        if root.dep_ not in ("nsubj", "nsubjpass", "poss", "compound"):
+            return False
+        if root.dep_ == "compound" and root.head.lower_ in _FACILITY_HEADS | _PLACE_KINDS:
+            return False
+        return self.gazetteer.is_country(doc[span.start : span.end].text) is not None
 
     def _looks_like_place(self, doc: Doc, span: _Span) -> bool:
         if self.gazetteer is None or span.end - span.start > 4:
@@ -469,6 +726,12 @@ class EntityRecognizer:
     def _mention(doc: Doc, text: str, s: _Span, article_id: str) -> Mention:
         start_char = doc[s.start].idx
         end_char = doc[s.end - 1].idx + len(doc[s.end - 1].text)
+        # a bracket glued to the last word ("Qanbar(Arabic") is not part of the name
+        cut = min((text.find(ch, start_char + 1, end_char) for ch in "([" ), key=lambda i: (i < 0, i))
+        if cut > start_char and text.count(")", start_char, end_char) == 0:
+            end_char = cut
+            while end_char > start_char and not text[end_char - 1].isalnum():
+                end_char -= 1
         return Mention(
             article_id=article_id,
             start=start_char,
@@ -476,7 +739,7 @@ class EntityRecognizer:
             text=text[start_char:end_char],
             label=s.label,
             entity_id=s.ent_id or None,
-            confidence=1.0 if s.source == "dictionary" else 0.85 if s.source == "pattern" else 0.7,
+            confidence=_CONFIDENCE.get(s.source, 0.7),
             source=s.source,
             role=s.role,
         )
@@ -577,3 +840,181 @@ def _role_after(doc: Doc, end: int) -> tuple[int, int] | None:
 def outlet_mentions(mentions: Iterable[Mention]) -> list[Mention]:
     """The mentions that name an outlet."""
     return [m for m in mentions if (m.entity_id or "").startswith("outlet:")]
+
+
+def _nominals(doc: Doc, spans: list[_Span]) -> list[_Span]:
+    """Noun phrases that stand for a body of people ("the Iraqi government") or an office holder."""
+    if not doc.has_annotation("DEP"):
+        return spans
+    owner: dict[int, _Span] = {}
+    for s in spans:
+        for i in range(s.start, s.end):
+            owner[i] = s
+    drop: set[int] = set()
+    added: list[_Span] = []
+    for chunk in doc.noun_chunks:
+        root = chunk.root
+        start, end = chunk.start, root.i + 1
+        while start < end and (
+            doc[start].is_punct or doc[start].lower_ in _QUANTIFIERS or doc[start].tag_ == "PRP$"
+        ):
+            start += 1
+        if root.i in owner or end - start < 2 or end - start > 8:
+            continue
+        inner = {id(owner[i]): owner[i] for i in range(start, end) if i in owner}
+        if any(s.start < start or s.end > end or s.label == "PERSON" for s in inner.values()):
+            continue
+        words = doc[start:end]
+        if any("\n" in t.text_with_ws for t in words[:-1]):
+            continue
+        head = root.lower_
+        if (
+            head in _GROUP_HEADS
+            and end + 1 < len(doc)
+            and doc[end].lower_ == "of"
+            and end + 1 in owner
+            and owner[end + 1].start == end + 1
+            and owner[end + 1].label in ("LOC", "ORG")
+        ):
+            # "the government of Iraq", "the people of Mosul"
+            of = owner[end + 1]
+            inner[id(of)] = of
+            end = of.end
+            words = doc[start:end]
+        if head in _GROUP_HEADS:
+            named = [s for s in inner.values() if s.label in ("NORP", "ORG", "LOC")]
+            proper = [t for t in words if t.i != root.i and t.pos_ == "PROPN"]
+            if not named and not proper:
+                continue
+            ent_id = next((s.ent_id for s in named if s.label == "ORG" and s.ent_id), "")
+            added.append(_Span(start, end, "ORG", "pattern", ent_id))
+            drop.update(id(s) for s in inner.values())
+        elif head in _SITE_HEADS and not inner and root.pos_ == "NOUN":
+            # a site named by what it is: "two fighting positions", "the hospital"
+            added.append(_Span(start, end, "LOC", "nominal"))
+        elif head in _BODY_HEADS and not inner and root.pos_ == "NOUN":
+            added.append(_Span(start, end, "ORG", "nominal"))
+        elif head in _PERSON_HEADS and root.tag_ in ("NN", "NNP"):
+            first = doc[start]
+            if first.lower_ not in _DETERMINERS and not first.text[:1].isupper():
+                continue
+            if end < len(doc) and (doc[end].ent_type_ == "PERSON" or doc[end].text == ","):
+                continue  # a title before a name or an apposition: the name's role, not a mention
+            body = start + 1 if first.lower_ in _DETERMINERS else start
+            span = _Span(start, end, "PERSON", "nominal")
+            span.role = doc[body:end].text
+            added.append(span)
+            # "a Foreign Office spokesman": the office's body is part of the title
+            drop.update(id(s) for s in inner.values())
+    if not added:
+        return spans
+    kept = [s for s in spans if id(s) not in drop]
+    return kept + added
+
+
+_COORDINATE = re.compile(
+    r"-?\d{1,3}(?:\.\d+)?°\s*(?:\d{1,2}(?:\.\d+)?[′']\s*)?(?:\d{1,2}(?:\.\d+)?[″\"]\s*)?[NS]"
+    r"[,;\s]+-?\d{1,3}(?:\.\d+)?°\s*(?:\d{1,2}(?:\.\d+)?[′']\s*)?(?:\d{1,2}(?:\.\d+)?[″\"]\s*)?[EW]"
+    r"|\b-?\d{1,2}\.\d{3,}\s*[;,]\s*-?\d{1,3}\.\d{3,}\b"
+)
+
+
+def _coordinates(doc: Doc, spans: list[_Span]) -> list[_Span]:
+    """Map coordinates written in the text ("33°30′21″N 36°16′11″E", "33.783; 44.500") are places."""
+    taken = {i for s in spans for i in range(s.start, s.end)}
+    found = []
+    for match in _COORDINATE.finditer(doc.text):
+        span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+        if span is None or any(i in taken for i in range(span.start, span.end)):
+            continue
+        found.append(_Span(span.start, span.end, "LOC", "pattern"))
+        taken.update(range(span.start, span.end))
+    return found
+
+
+def _pronouns(doc: Doc, spans: list[_Span]) -> list[_Span]:
+    """Personal pronouns, to be linked to the person or body they stand for by the resolver."""
+    taken = {i for s in spans for i in range(s.start, s.end)}
+    found = []
+    for token in doc:
+        label = _PRONOUNS.get(token.lower_)
+        if label and token.pos_ == "PRON" and token.i not in taken:
+            found.append(_Span(token.i, token.i + 1, label, "coreference"))
+    return found
+
+
+_QUANTIFIERS = frozenset({"all", "both", "some", "many", "most", "several", "other", "these", "those"})
+_COURTESY = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr."})
+
+
+def _extents(doc: Doc, spans: list[_Span], roles: list[_Span]) -> None:
+    """Widen mentions to the whole name as written: determiner, title before a name, region words."""
+    role_ending: dict[int, _Span] = {}
+    for r in roles:
+        if r.end not in role_ending or r.start < role_ending[r.end].start:
+            role_ending[r.end] = r
+    taken = {i for s in spans for i in range(s.start, s.end)}
+    for s in spans:
+        if s.source in REFERRING or s.label not in ("PERSON", "ORG", "LOC"):
+            if s.source == "nominal":
+                taken.update(range(s.start, s.end))
+            continue
+        if s.label == "PERSON":
+            role = role_ending.get(s.start)
+            if role is not None:
+                s.start = role.start
+                if s.role is None and doc[role.start : role.end].text.lower() not in _COURTESY:
+                    s.role = doc[role.start : role.end].text
+        elif s.label == "LOC":
+            while s.start > 0 and doc[s.start - 1].lower_ in _COMPASS and s.start - 1 not in taken:
+                s.start -= 1
+            if (
+                s.start >= 2
+                and doc[s.start - 1].lower_ == "of"
+                and doc[s.start - 2].lower_ in _PLACE_KINDS
+                and s.start - 2 not in taken
+            ):
+                s.start -= 2
+            if (
+                s.end < len(doc)
+                and doc[s.end].lower_ in _PLACE_SUFFIXES
+                and s.end not in taken
+            ):
+                s.end += 1
+            if (
+                s.start >= 2
+                and doc[s.start - 1].lower_ == "of"
+                and doc[s.start - 2].text[:1].isupper()
+                and doc[s.start - 2].lower_ in _FACILITY_HEADS | {"sea", "republic"}
+                and s.start - 2 not in taken
+            ):
+                s.start -= 2
+        modifier = doc[s.start : s.end].root.dep_ in ("compound", "amod", "nmod")
+        if (
+            s.start > 0
+            and doc[s.start - 1].lower_ == "the"
+            and s.start - 1 not in taken
+            and not modifier
+        ):
+            s.start -= 1
+        taken.update(range(s.start, s.end))
+
+
+_CORE_STRIP = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_PLACE_PREFIX = re.compile(
+    r"^(?:(?:" + "|".join(sorted(_COMPASS, key=len, reverse=True)) + r")\s+)+"
+    r"|^(?:" + "|".join(sorted(_PLACE_KINDS, key=len, reverse=True)) + r")\s+of\s+",
+    re.IGNORECASE,
+)
+_PLACE_SUFFIX = re.compile(r"\s+(?:" + "|".join(sorted(_PLACE_SUFFIXES)) + r")$", re.IGNORECASE)
+
+
+def core_name(text: str, label: str, role: str | None = None) -> str:
+    """The name inside a mention's extent: without determiner, title, or region words."""
+    name = _CORE_STRIP.sub("", text.strip())
+    if role and label == "PERSON" and name.startswith(role) and len(name) > len(role) + 1:
+        name = name[len(role) :].lstrip(" ,")
+    if label == "LOC":
+        bare = _PLACE_SUFFIX.sub("", _PLACE_PREFIX.sub("", name))
+        name = bare or name
+    return name

@@ -212,7 +212,11 @@ def _spans(number: int, doc: dict[str, Any], text: str) -> list[tuple[int, int]]
 def geocode_jsonl(
     lines: Iterable[str], gazetteer: Gazetteer, on_error: Callable[[str], None]
 ) -> Iterator[dict]:
-    """Coordinates for given place spans; a span that cannot be resolved has lat/lon null."""
+    """Coordinates for given place spans; a span that cannot be resolved has lat/lon null.
+
+    All spans of one document are resolved together (see ``Gazetteer.geocode``); each answer
+    carries ``precision`` (exact, city, region, country, or context when inferred).
+    """
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -230,25 +234,31 @@ def geocode_jsonl(
             on_error(str(exc))
             yield {"id": _doc_id(doc), "error": exc.reason}
             continue
-        # countries named among the spans steer which of several same-named towns is meant
-        context = [c for c in (gazetteer.is_country(text[s:e]) for s, e in spans) if c]
-        places = []
-        for start, end in spans:
-            name = text[start:end]
-            place = gazetteer.resolve(name, context)
-            item: dict[str, Any] = {
-                "start": start,
-                "end": end,
-                "name": name,
-                "lat": None,
-                "lon": None,
-                "country": None,
-            }
-            if place is not None and place.lat is not None:
-                item.update(
-                    name=place.name, lat=place.lat, lon=place.lon, country=place.country or None
-                )
-                if place.geonames_id is not None:
-                    item["geonames_id"] = place.geonames_id
-            places.append(item)
+        found = _resolve_spans(text, spans, gazetteer)
+        places = [_geocoded(text, span, place) for span, place in zip(spans, found)]
         yield {"id": doc_id, "places": places}
+
+
+def _resolve_spans(
+    text: str, spans: list[tuple[int, int]], gazetteer: Gazetteer
+) -> list[Place | None]:
+    """All of a document's toponyms at once, so they can steer each other."""
+    return gazetteer.geocode([text[s:e] for s, e in spans])
+
+
+def _geocoded(text: str, span: tuple[int, int], place: Place | None) -> dict[str, Any]:
+    start, end = span
+    item: dict[str, Any] = {
+        "start": start,
+        "end": end,
+        "name": text[start:end],
+        "lat": None,
+        "lon": None,
+        "country": None,
+    }
+    if place is not None and place.lat is not None and place.lon is not None:
+        item.update(name=place.name, lat=place.lat, lon=place.lon, country=place.country or None)
+        if place.geonames_id is not None:
+            item["geonames_id"] = place.geonames_id
+        item["precision"] = place.precision or None
+    return item

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -10,7 +11,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from ..records import Actor, Article, Desk, Entity, Mention, Outlet, Place
-from .entities import NAMED, name_forms
+from .entities import NAMED, REFERRING, core_name, name_forms
 from .names import normalize_name, slugify
 from .places import Gazetteer, actor_place
 
@@ -29,6 +30,7 @@ class _Cluster:
     members: list[int] = field(default_factory=list)  # indexes into the mention list
     titles: list[str] = field(default_factory=list)
     merged_into: _Cluster | None = None
+    local: str = ""  # the article id, for something described but never named
 
     def root(self) -> _Cluster:
         c = self
@@ -112,6 +114,7 @@ class Resolver:
         labels = [m.label for m in mentions]
         context = self._context_countries(mentions, article)
         acronyms = _acronym_definitions(mentions, article.text)
+        actors_by_place: set[int] = set()  # countries that act: ORG mentions of a place entity
 
         def new_cluster(kind: str, **kw: Any) -> _Cluster:
             c = _Cluster(type=kind, **kw)
@@ -121,7 +124,10 @@ class Resolver:
         for i, m in enumerate(mentions):
             if m.label not in NAMED:
                 continue
-            key = normalize_name(m.text)
+            if m.source in REFERRING:
+                continue  # pronouns and descriptions are linked once every name is known
+            name = core_name(m.text, m.label, m.role)
+            key = normalize_name(name)
             if not key:
                 continue
             cluster: _Cluster | None = None
@@ -142,13 +148,14 @@ class Resolver:
                 )
             if cluster is None:
                 cluster = self._surname(key, m, clusters, by_id, new_cluster)
-            if cluster is None and m.label == "LOC" and self.gazetteer is not None:
-                place = self.gazetteer.resolve(m.text, context)
+            acting = m.label == "ORG" and self._is_country(name)
+            if cluster is None and (m.label == "LOC" or acting) and self.gazetteer is not None:
+                place = self.gazetteer.resolve(name, _qualified(name, context, self.gazetteer))
                 if place is not None:
                     pkey = (place.geonames_id, place.name, place.country)
                     cluster = by_place.get(pkey)
                     if cluster is None:
-                        desk_id = self.gazetteer.desk_actor_id(m.text)
+                        desk_id = self.gazetteer.desk_actor_id(name.split(",")[0])
                         if desk_id:
                             cluster = self._known(desk_id, by_id, new_cluster, "LOC")
                         else:
@@ -158,10 +165,13 @@ class Resolver:
                 cluster = new_cluster(m.label)
             cluster = cluster.root()
             cluster.members.append(i)
-            cluster.forms.append(m.text)
+            if name != m.role:
+                cluster.forms.append(name)
             if m.role:
                 cluster.titles.append(m.role)
             labels[i] = cluster.type
+            if acting:
+                actors_by_place.add(i)
             by_key.setdefault(key, cluster)
             # an acronym that is a desk actor pulls its long form into the actor's entity
             if m.text in acronyms and cluster.actor is not None:
@@ -173,7 +183,8 @@ class Resolver:
                 ):
                     _merge(long_cluster, cluster)
 
-        return self._finish(mentions, labels, clusters, context)
+        self._refer(mentions, clusters, article, by_id, new_cluster)
+        return self._finish(mentions, labels, clusters, context, actors_by_place)
 
     # --- steps ------------------------------------------------------------------------------
 
@@ -242,6 +253,87 @@ class Resolver:
             return self._known(self._surnames[key], by_id, new_cluster, "PERSON")
         return None
 
+    def _office_holder(self, role: str, article: Article) -> str | None:
+        """The desk person who held the office a phrase names on the article's day, if only one did."""
+        words = role.replace(",", " ").split()
+        lowered = role.lower()
+        countries = {self.country_of(w) for w in words if w[:1].isupper()} - {None}
+        posting = ""
+        for before, after in pairwise(words):
+            if before.lower() in ("to", "in") and after[:1].isupper():
+                posting = normalize_name(after)
+        day = article.published.date() if article.published else None
+        found: set[str] = set()
+        for actor in self._actors.values():
+            if actor.type != "PERSON":
+                continue
+            for r in actor.roles:
+                title = r.title.lower()
+                if not title or not re.search(r"\b" + re.escape(title) + r"\b", lowered):
+                    continue
+                if posting and normalize_name(r.posting or "") != posting:
+                    continue
+                home = self.country_of(r.organization) if r.organization else actor.country
+                if countries and (home or actor.country) not in countries:
+                    continue
+                if day is not None and (
+                    (r.start is not None and day < r.start) or (r.end is not None and day > r.end)
+                ):
+                    continue
+                if not countries and not posting and not r.organization:
+                    continue
+                found.add(actor.id)
+        return next(iter(found)) if len(found) == 1 else None
+
+    def _refer(
+        self,
+        mentions: Sequence[Mention],
+        clusters: list[_Cluster],
+        article: Article,
+        by_id: dict[str, _Cluster],
+        new_cluster: Any,
+    ) -> None:
+        """Link pronouns and descriptions ("he", "the city", "the Iraqi commander") to what they stand for."""
+        owner: dict[int, _Cluster] = {}
+        for c in clusters:
+            for i in c.root().members:
+                owner[i] = c.root()
+        for i, m in enumerate(mentions):
+            if m.source not in REFERRING:
+                continue
+            cluster: _Cluster | None = None
+            if m.source == "coreference":
+                cluster = _antecedent(i, m.label, mentions, owner, lambda c: True)
+            elif m.label == "PERSON" and m.role:
+                # a person named by office alone: the holder of that office on that day
+                actor_id = self._office_holder(m.role, article)
+                if actor_id:
+                    cluster = self._known(actor_id, by_id, new_cluster, "PERSON")
+                else:
+                    cluster = _titled(clusters, m.role)
+            else:
+                words = m.text.lower().split()
+                head = words[-1] if words else ""
+                if words and words[0] in _DEFINITE and head in _REFERRING_HEADS:
+                    cluster = _antecedent(
+                        i, m.label, mentions, owner, lambda c, h=head: _fits(c, h), before_only=True
+                    )
+            if cluster is None:
+                if m.source == "coreference":
+                    continue
+                # a thing described, never named: an entity of this article alone
+                cluster = new_cluster(m.label, local=article.id)
+                if m.role:
+                    cluster.titles.append(m.role)
+                else:
+                    cluster.forms.append(core_name(m.text, m.label))
+            cluster = cluster.root()
+            cluster.members.append(i)
+            owner[i] = cluster
+
+    def _is_country(self, text: str) -> bool:
+        return self.gazetteer is not None and self.gazetteer.is_country(text) is not None
+
     def _is_place(self, text: str) -> bool:
         return self.gazetteer is not None and self.gazetteer.resolve(text) is not None
 
@@ -268,6 +360,7 @@ class Resolver:
         labels: list[str],
         clusters: list[_Cluster],
         context: list[str],
+        keep_org: set[int] = frozenset(),  # type: ignore[assignment]
     ) -> tuple[list[Mention], list[Entity]]:
         entities: dict[str, Entity] = {}
         ids: dict[int, str] = {}
@@ -290,10 +383,12 @@ class Resolver:
             entities[entity.id] = entity
             for i in c.members:
                 ids[i] = entity.id
-                labels[i] = c.type
+                # a country acting keeps its ORG label while naming the place's entity
+                labels[i] = "ORG" if i in keep_org else c.type
         out = [
             m.replace(entity_id=ids[i], label=labels[i]) if i in ids else m
             for i, m in enumerate(mentions)
+            if i in ids or m.source != "coreference"  # a pronoun with no antecedent says nothing
         ]
         return out, list(entities.values())
 
@@ -315,8 +410,11 @@ class Resolver:
             name = c.place.name
             ident = f"loc:{slugify(normalize_name(name))}"
         else:
-            name = c.full_name()
+            name = c.full_name() or (c.titles[0] if c.titles else "")
             ident = f"{c.type.lower()}:{slugify(normalize_name(name))}"
+            if c.local:
+                ident = f"{ident}@{c.local[:12]}"
+                attributes["described"] = True
         if c.place is not None and c.place.country:
             attributes.setdefault("country", c.place.country)
         if c.type == "NORP" and "country" not in attributes:
@@ -335,6 +433,84 @@ class Resolver:
         return Entity(
             id=ident, type=c.type, name=name, aliases=aliases, attributes=attributes, place=c.place
         )
+
+
+def _qualified(name: str, context: list[str], gazetteer: Gazetteer) -> list[str]:
+    """Context countries, led by the country a qualified name gives ("Palmyra, Syria")."""
+    if "," not in name:
+        return context
+    place = gazetteer.resolve(name.rsplit(",", 1)[1].strip())
+    if place is None or not place.country:
+        return context
+    return [place.country, *[c for c in context if c != place.country]]
+
+
+def _titled(clusters: list[_Cluster], role: str) -> _Cluster | None:
+    """The latest person of the article who carried this office ("Foreign Secretary ... the Secretary")."""
+    head = role.split()[-1].lower() if role.split() else ""
+    for c in reversed(clusters):
+        c = c.root()
+        if c.type == "PERSON" and c.forms and any(
+            head in t.lower().split() for t in c.titles
+        ):
+            return c
+    return None
+
+
+_DEFINITE = frozenset({"the", "this", "that", "these", "those"})
+_REFERRING_HEADS = {
+    "city": "P",
+    "town": "P",
+    "village": "P",
+    "capital": "P",
+    "country": "A",
+    "province": "",
+    "region": "",
+    "area": "",
+    "district": "",
+    "regime": "regime",
+    "government": "government",
+    "coalition": "coalition",
+    "group": "",
+    "militia": "militia",
+    "organization": "",
+    "organisation": "",
+    "movement": "movement",
+}
+
+
+def _fits(c: _Cluster, head: str) -> bool:
+    """Whether a named entity can be what a description ("the city", "the regime") refers to."""
+    want = _REFERRING_HEADS.get(head, "")
+    if c.type == "LOC":
+        if not want:
+            return True
+        return c.place is not None and (
+            c.place.feature_class == want or (want == "P" and c.place.precision == "city")
+        )
+    if not want:
+        return True
+    return any(want in f.lower() for f in c.forms) or (
+        c.actor is not None and want in c.actor.name.lower()
+    )
+
+
+def _antecedent(
+    i: int,
+    label: str,
+    mentions: Sequence[Mention],
+    owner: dict[int, _Cluster],
+    fits: Any,
+    before_only: bool = False,
+) -> _Cluster | None:
+    """The nearest named entity of this kind before mention ``i`` (or just after it)."""
+    before = [j for j in range(i - 1, -1, -1) if j in owner]
+    after = [] if before_only else [j for j in range(i + 1, len(mentions)) if j in owner][:3]
+    for j in before + after:
+        c = owner[j].root()
+        if c.type == label and c.outlet is None and not c.local and fits(c):
+            return c
+    return None
 
 
 def _compatible(cluster_type: str, m: Mention) -> bool:

@@ -619,6 +619,74 @@ class Store:
         )
         return [self._mention(r) for r in rows]
 
+    def entity_summaries(
+        self, type: str | None = None, query: str | None = None, limit: int | None = None
+    ) -> list[tuple[Entity, int]]:
+        """Return entities with their mention counts, most mentioned first, then by name.
+
+        ``query`` matches a part of the id, the name or an alias, ignoring case.
+        """
+        where: list[str] = []
+        params: list[Any] = []
+        if type is not None:
+            where.append("e.type = ?")
+            params.append(type)
+        if query:
+            like = "%" + re.sub(r"([\\%_])", r"\\\1", query) + "%"
+            where.append(
+                "(e.id LIKE ? ESCAPE '\\' OR e.name LIKE ? ESCAPE '\\' "
+                "OR json_extract(e.data, '$.aliases') LIKE ? ESCAPE '\\')"
+            )
+            params += [like, like, like]
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        sql = (
+            "SELECT e.data, (SELECT COUNT(*) FROM mentions m WHERE m.entity_id = e.id) AS n "
+            f"FROM entities e {clause} ORDER BY n DESC, e.name, e.id"
+        )
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(max(limit, 0))
+        rows = self._read(sql, params)
+        return [(Entity.from_dict(json.loads(r["data"])), int(r["n"])) for r in rows]
+
+    def articles_with_entity(self, entity_id: str) -> list[str]:
+        """Return the ids of the articles that mention or carry an entity, in stored order."""
+        rows = self._read(
+            "SELECT a.id FROM articles a WHERE a.id IN ("
+            "SELECT article_id FROM mentions WHERE entity_id = ? "
+            "UNION SELECT article_id FROM article_entities WHERE entity_id = ?) ORDER BY a.seq",
+            (entity_id, entity_id),
+        )
+        return [r["id"] for r in rows]
+
+    def mention_texts(self, labels: Iterable[str] | None = None) -> list[str]:
+        """Return the distinct texts of stored mentions (of some labels only, when given)."""
+        if labels is None:
+            rows = self._read("SELECT DISTINCT text FROM mentions ORDER BY text")
+        else:
+            rows = self._read(
+                "SELECT DISTINCT text FROM mentions "
+                "WHERE label IN (SELECT value FROM json_each(?)) ORDER BY text",
+                (json.dumps(list(labels)),),
+            )
+        return [r["text"] for r in rows]
+
+    def articles_with_mention_texts(self, texts: Iterable[str]) -> list[str]:
+        """Return the ids of the articles holding a mention with one of these exact texts."""
+        rows = self._read(
+            "SELECT a.id FROM articles a WHERE a.id IN (SELECT article_id FROM mentions "
+            "WHERE text IN (SELECT value FROM json_each(?))) ORDER BY a.seq",
+            (json.dumps(list(texts)),),
+        )
+        return [r["id"] for r in rows]
+
+    def prune_entities(self) -> int:
+        """Delete entities no article carries any more (merged away, or no longer found)."""
+        with self._write("pruning entities") as conn:
+            return conn.execute(
+                "DELETE FROM entities WHERE id NOT IN (SELECT entity_id FROM article_entities)"
+            ).rowcount
+
     # --- stories --------------------------------------------------------------------------------
 
     def save_story(self, story: Story) -> None:

@@ -89,11 +89,19 @@ def cluster_entities(annotated: Annotated | None) -> frozenset[str]:
     """Entity ids that characterise an article for clustering (outlets and dates left out)."""
     if annotated is None:
         return frozenset()
-    outlets = {e.id for e in annotated.entities if e.attributes.get("outlet")}
+    # outlets say who reported, and things described but never named belong to one article
+    skip = {
+        e.id
+        for e in annotated.entities
+        if e.attributes.get("outlet") or e.attributes.get("described")
+    }
     return frozenset(
         m.entity_id
         for m in annotated.mentions
-        if m.entity_id and m.label in CLUSTER_LABELS and m.entity_id not in outlets
+        if m.entity_id
+        and m.label in CLUSTER_LABELS
+        and m.entity_id not in skip
+        and m.source not in ("nominal", "coreference")
     )
 
 

@@ -6,6 +6,7 @@ hover over it; article text is hostile input and is always escaped by the templa
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -13,8 +14,9 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from ...records import Bullet, Digest
+from ...records import Bullet, Digest, EntityLink
 from ..cite import citation_groups, format_period
+from ..links import INDEXED_TYPES, TYPE_NAMES, coordinates, describe, sentence_offsets
 
 __all__ = ["render", "safe_url"]
 
@@ -51,7 +53,78 @@ def _environment() -> Environment:
     return env
 
 
-def _bullet_view(bullet: Bullet, digest: Digest, number: str) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _Segment:
+    text: str
+    entity_id: str | None = None
+    title: str = ""
+    target: str | None = None  # the index entry to jump to, when the entity is indexed
+
+
+def _section_links(digest: Digest) -> list[EntityLink]:
+    return [e for s in digest.sections for b in s.bullets for e in b.entities]
+
+
+def _element_ids(digest: Digest) -> dict[str, str]:
+    """An HTML id for each indexed entity; entity ids may hold any character."""
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for link in _section_links(digest):
+        if link.id in out or link.type not in INDEXED_TYPES:
+            continue
+        base = "entity-" + (re.sub(r"[^A-Za-z0-9_-]+", "-", link.id).strip("-") or "x")
+        ident, n = base, 1
+        while ident in taken:
+            n += 1
+            ident = f"{base}-{n}"
+        taken.add(ident)
+        out[link.id] = ident
+    return out
+
+
+def _segments(
+    text: str, offset: int | None, bullet: Bullet, targets: dict[str, str]
+) -> list[_Segment]:
+    """A sentence cut into plain text and linked mentions (offset: its start in the bullet)."""
+    if offset is None:
+        return [_Segment(text)]
+    marks = sorted(
+        (
+            (s - offset, e - offset, link)
+            for link in bullet.entities
+            for s, e in link.spans
+            if offset <= s < e <= offset + len(text)
+        ),
+        key=lambda mark: (mark[0], mark[1]),
+    )
+    out: list[_Segment] = []
+    pos = 0
+    for start, end, link in marks:
+        if start < pos:
+            continue  # overlapping spans from a hand-made bullet: keep the first
+        if start > pos:
+            out.append(_Segment(text[pos:start]))
+        out.append(_Segment(text[start:end], link.id, describe(link), targets.get(link.id)))
+        pos = end
+    if pos < len(text):
+        out.append(_Segment(text[pos:]))
+    return out
+
+
+def _bullet_view(
+    bullet: Bullet, digest: Digest, number: str, targets: dict[str, str]
+) -> dict[str, Any]:
+    sentences = [
+        {
+            "article_id": ref.article_id,
+            "start": ref.start,
+            "end": ref.end,
+            "segments": _segments(ref.text, offset, bullet, targets),
+        }
+        for ref, offset in zip(
+            bullet.sentences, sentence_offsets(bullet.text, bullet.sentences), strict=True
+        )
+    ]
     links = []
     for group in citation_groups(bullet.citations, digest.period_from, digest.period_to):
         urls = [u for u in (safe_url(c.url) for c in group.citations) if u]
@@ -60,7 +133,7 @@ def _bullet_view(bullet: Bullet, digest: Digest, number: str) -> dict[str, Any]:
     return {
         "number": number,
         "anchor": bullet.anchor,
-        "sentences": bullet.sentences,
+        "sentences": sentences,
         "text": bullet.text,
         "links": links,
         "assessment": bullet.assessment,
@@ -68,22 +141,60 @@ def _bullet_view(bullet: Bullet, digest: Digest, number: str) -> dict[str, Any]:
     }
 
 
+def _index(
+    digest: Digest, numbers: dict[str, str], targets: dict[str, str]
+) -> list[dict[str, Any]]:
+    """The index at the end: linked entities when the bullets carry them, else bare names."""
+    if not targets:
+        # A digest written before entities were linked still has its name index.
+        return [
+            {
+                "id": None,
+                "element_id": None,
+                "name": name,
+                "kind": "",
+                "where": "",
+                "refs": [(a, numbers.get(a, a)) for a in anchors],
+            }
+            for name, anchors in digest.entity_index.items()
+        ]
+    entries: dict[str, dict[str, Any]] = {}
+    for section in digest.sections:
+        for bullet in section.bullets:
+            for link in bullet.entities:
+                if link.id not in targets:
+                    continue
+                entry = entries.setdefault(
+                    link.id,
+                    {
+                        "id": link.id,
+                        "element_id": targets[link.id],
+                        "name": link.name,
+                        "kind": TYPE_NAMES.get(link.type, link.type.lower()),
+                        "where": coordinates(link.place),
+                        "refs": [],
+                    },
+                )
+                ref = (bullet.anchor, numbers.get(bullet.anchor, bullet.anchor))
+                if ref not in entry["refs"]:
+                    entry["refs"].append(ref)
+    return sorted(entries.values(), key=lambda e: (e["name"].casefold(), e["kind"], e["id"]))
+
+
 def render(digest: Digest) -> str:
     """The digest as a standalone HTML page (inline CSS, no scripts, no external requests)."""
     numbers: dict[str, str] = {}
+    targets = _element_ids(digest)
     sections = []
     for i, section in enumerate(digest.sections, start=1):
         bullets = []
         for j, bullet in enumerate(section.bullets, start=1):
             number = f"{i}.{j}"
             numbers.setdefault(bullet.anchor, number)
-            bullets.append(_bullet_view(bullet, digest, number))
+            bullets.append(_bullet_view(bullet, digest, number, targets))
         sections.append({"title": section.title, "arena": section.arena, "bullets": bullets})
-    overview = [_bullet_view(b, digest, "") for b in digest.overview]
-    index = [
-        (name, [(a, numbers.get(a, a)) for a in anchors])
-        for name, anchors in digest.entity_index.items()
-    ]
+    overview = [_bullet_view(b, digest, "", targets) for b in digest.overview]
+    index = _index(digest, numbers, targets)
     # Rows may come back from JSON without optional keys; the template expects them all.
     timeline = [
         {

@@ -9,11 +9,11 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from ...records import Bullet, Citation, Digest, Section
+from ...records import Bullet, Citation, Digest, EntityLink, Place, Section
 
 __all__ = ["SCHEMA_VERSION", "digest_to_json", "load_schema", "render"]
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 @lru_cache(maxsize=1)
@@ -44,6 +44,38 @@ def _citation(c: Citation) -> dict[str, Any]:
     return out
 
 
+def _geo(place: Place) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": place.name}
+    if place.lat is not None and place.lon is not None:
+        out["lat"] = place.lat
+        out["lon"] = place.lon
+    # Only what is known is written: an empty string would read as a real value.
+    if place.country:
+        out["country"] = place.country
+    if place.precision:
+        out["precision"] = place.precision
+    if place.feature_class:
+        out["feature_class"] = place.feature_class
+    if place.geonames_id is not None:
+        out["geonames_id"] = place.geonames_id
+    return out
+
+
+def _entity(link: EntityLink) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": link.id,
+        "name": link.name,
+        "type": link.type,
+        "mentions": list(link.mentions),
+        "spans": [{"start": s, "end": e} for s, e in link.spans],
+    }
+    if link.place is not None:
+        out["geo"] = _geo(link.place)
+    if link.role:
+        out["role"] = link.role
+    return out
+
+
 def _bullet(b: Bullet) -> dict[str, Any]:
     out: dict[str, Any] = {
         "text": b.text,
@@ -60,6 +92,7 @@ def _bullet(b: Bullet) -> dict[str, Any]:
         out["assessment"] = b.assessment
     if b.anchor:
         out["anchor"] = b.anchor
+    out["entities"] = [_entity(e) for e in b.entities]
     return out
 
 
