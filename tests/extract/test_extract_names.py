@@ -44,9 +44,35 @@ def test_transliteration_variants_share_a_key(a: str, b: str) -> None:
     assert normalize_name(a) == normalize_name(b)
 
 
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Dayr az Zawr", "Deir ez-Zor"),  # a sun-letter article written apart
+        ("Ash Sham", "Sham"),
+        ("Sepah-e Pasdaran", "Sepah Pasdaran"),  # Persian ezafe
+        ("Khatam ol-Anbiya", "Khatam al-Anbiya"),
+        ("Šāriqah", "Shariqah"),  # scholarly letters spell two letters
+        ("Badr Organisation", "Badr Organization"),
+        ("Mohammed ibn Salman", "Mohammed bin Salman"),
+        ("Islamic Revolutionary Guards Corps", "Islamic Revolutionary Guard Corps"),
+    ],
+)
+def test_keys_fold_articles_ezafe_and_spelling_habits(a: str, b: str) -> None:
+    assert normalize_name(a) == normalize_name(b)
+
+
+def test_keys_are_cached_and_stable() -> None:
+    assert normalize_name("Qasem Soleimani") == "qasem soleimani"
+    assert normalize_name("Hezbollah") == "hizbalah"
+    assert normalize_name.cache_info().maxsize
+
+
 def test_different_names_keep_different_keys() -> None:
     assert normalize_name("Iraj Masjedi") != normalize_name("Iraj Mousavi")
     assert normalize_name("Iran") != normalize_name("Iraq")
+    # a spaced sun-letter article goes only before the letter it assimilates to
+    assert normalize_name("Umm as Sabat") == "um sabat"
+    assert normalize_name("Bani as Kamal") == "bani as kamal"
 
 
 def test_slug_is_readable() -> None:

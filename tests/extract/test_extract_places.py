@@ -77,7 +77,7 @@ def _fixture() -> list[str]:
 def test_geocode_jsonl_fixture(gazetteer: Gazetteer) -> None:
     errors: list[str] = []
     out = {o["id"]: o for o in geocode_jsonl(_fixture(), gazetteer, errors.append)}
-    assert list(out) == ["levant", "libya", "border", "nola", "nowhere", "bad"]
+    assert list(out) == ["levant", "libya", "border", "nola", "nowhere", "capital", "bad"]
     levant = out["levant"]["places"]
     assert [p["country"] for p in levant] == ["LB", "LB", "LB"]
     assert levant[2]["precision"] == "country"  # "Lebanese" names the country
@@ -93,8 +93,11 @@ def test_geocode_jsonl_fixture(gazetteer: Gazetteer) -> None:
     nowhere = out["nowhere"]["places"][0]
     assert nowhere["lat"] is None and nowhere["lon"] is None and nowhere["country"] is None
     assert nowhere["name"] == "Qwertyville" and "precision" not in nowhere
+    # only the text says which Springfield: "Ill." after the dateline's town
+    capital = out["capital"]["places"]
+    assert [(p["country"], round(p["lat"])) for p in capital] == [("US", 40), ("US", 40)]
     assert "error" in out["bad"] and errors == [
-        "line 7: span 0 is not a [start, end] pair inside the text: [3, 1]"
+        "line 8: span 0 is not a [start, end] pair inside the text: [3, 1]"
     ]
 
 
@@ -174,3 +177,67 @@ def test_fallback_is_marked_as_context(gazetteer: Gazetteer) -> None:
     assert found[1] is not None and found[1].precision == "context"
     assert (found[1].name, found[1].country) == ("Damascus", "SY")
     assert found[0] is not None and found[0].precision == "exact"
+
+
+def test_the_text_decides_between_same_named_towns(gazetteer: Gazetteer) -> None:
+    illinois = gazetteer.geocode(["Springfield"], text="SPRINGFIELD, Ill. - Lawmakers met.")
+    missouri = gazetteer.geocode(["Springfield"], text="Springfield, Mo., voted on Tuesday.")
+    assert illinois[0] is not None and illinois[0].geonames_id == 4250542
+    assert missouri[0] is not None and missouri[0].geonames_id == 4409896
+    # repeats of one name do not vote for themselves; the state named beside them does
+    again = gazetteer.geocode(["Springfield", "SPRINGFIELD", "Illinois", "Springfield"])
+    assert {p.geonames_id for p in again if p and p.precision == "exact"} == {4250542}
+
+
+def test_counties_of_the_same_name_follow_the_state(gazetteer: Gazetteer) -> None:
+    morris, _ = gazetteer.geocode(["Morris County", "New Jersey"])
+    assert morris is not None and morris.precision == "region"
+    assert abs(morris.lat - 40.86) < 0.5 and abs(morris.lon + 74.54) < 0.5  # type: ignore[operator]
+
+
+def test_state_or_country_decided_by_the_other_places(gazetteer: Gazetteer) -> None:
+    us = gazetteer.geocode(["Georgia", "Alaska", "Seattle", "Texas", "Ohio"])
+    caucasus = gazetteer.geocode(["Georgia", "Tbilisi", "Armenia"])
+    assert us[0] is not None and (us[0].country, us[0].precision) == ("US", "region")
+    assert caucasus[0] is not None and (caucasus[0].country, caucasus[0].precision) == (
+        "GE",
+        "country",
+    )
+    state = gazetteer.geocode(["Washington", "Seattle", "Spokane", "Tacoma"])[0]
+    capital = gazetteer.geocode(["Washington", "Baltimore", "Virginia", "Maryland"])[0]
+    assert state is not None and state.precision == "region" and state.lat > 46  # type: ignore[operator]
+    assert capital is not None and capital.precision == "exact"
+    assert abs(capital.lat - 38.9) < 0.1  # type: ignore[operator]
+
+
+def test_region_and_country_demonyms(gazetteer: Gazetteer) -> None:
+    sicilian, siberian, norwegian, belgian, kazakh, tamil = gazetteer.geocode(
+        ["Sicilian", "Siberian", "Norwegian", "Belgian", "Kazakh", "Tamil"]
+    )
+    assert sicilian is not None and (sicilian.country, sicilian.precision) == ("IT", "region")
+    assert siberian is not None and siberian.country == "RU"
+    assert norwegian is not None and (norwegian.country, norwegian.precision) == ("NO", "country")
+    assert belgian is not None and belgian.country == "BE"
+    assert kazakh is not None and kazakh.country == "KZ"
+    assert tamil is not None and tamil.country == "IN"
+    assert gazetteer.country_of("Norwegian") == "NO"
+
+
+def test_institution_words_are_not_places(gazetteer: Gazetteer) -> None:
+    bank, uni, academy = gazetteer.geocode(
+        ["Bank of Japan", "University of California", "Federal University of Technology"]
+    )
+    assert bank is not None and (bank.country, bank.precision) == ("JP", "country")
+    assert uni is not None and (uni.name, uni.precision) == ("California", "region")
+    assert academy is None  # no place inside the name, and none elsewhere to stand in
+
+
+def test_text_evidence_counts_countries_and_states() -> None:
+    from dragoman.extract.places import _text_evidence
+
+    countries, states = _text_evidence(
+        "Police in Allendale, N.J., and officials in New Jersey spoke to Norwegian reporters."
+    )
+    assert countries["US"] == 2 and states[("US", "NJ")] == 2
+    assert countries["NO"] == 1
+    assert _text_evidence("") == ({}, {})

@@ -11,7 +11,7 @@ import calendar
 import difflib
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
@@ -73,6 +73,30 @@ def load_desk(path: str | Path | None = None) -> Desk:
     """The desk of a desk file (the shipped Iran desk by default)."""
     where = Path(path) if path is not None else default_desk_path()
     return parse_desk(_read(where), str(where))
+
+
+def load_actors(path: str | Path | None = None) -> tuple[Actor, ...]:
+    """Actors of an actors file (``actors:`` list in the desk format); the shared dictionary by default."""
+    if path is None:
+        where = Path(str(resources.files("dragoman.extract").joinpath("data", "actors.yaml")))
+    else:
+        where = Path(path)
+    return _Reader(str(where)).actor_list(_read(where))
+
+
+def with_actors(desk: Desk, extra: Sequence[Actor]) -> Desk:
+    """The desk with extra actors added; the desk's own actor wins any id or name form they share."""
+    ids = {a.id for a in desk.actors}
+    keys = {alias_key(n) for a in desk.actors for n in (a.name, *a.aliases)}
+    added = []
+    for actor in extra:
+        forms = {alias_key(n) for n in (actor.name, *actor.aliases)}
+        if actor.id in ids or forms & keys:
+            continue
+        added.append(actor)
+        ids.add(actor.id)
+        keys |= forms
+    return desk.replace(actors=(*desk.actors, *added)) if added else desk
 
 
 def load_grade_notes(path: str | Path | None = None) -> dict[str, str]:
@@ -166,6 +190,13 @@ class _Reader:
             if note:
                 notes[outlet.id] = note
         return outlets, notes
+
+    def actor_list(self, text: str) -> tuple[Actor, ...]:
+        root = self._compose(text, "a mapping with an 'actors' list")
+        for key, value in self._pairs(root, "the actors file"):
+            if self._scalar(key) == "actors":
+                return self._actors(value)
+        self._fail(root, "missing 'actors' list")
 
     def desk(self, text: str) -> Desk:
         root = self._compose(text, "a desk with 'id', 'title' and 'arenas'")

@@ -102,6 +102,8 @@ def _found_in(ref: SentenceRef, base: int, annotated: Annotated) -> list[_Found]
             continue  # dates, sums of money and roles are not entities to link
         if not (ref.start <= m.start < m.end <= ref.end):
             continue  # only what the bullet actually prints is linked
+        if m.source in ("nominal", "coreference"):
+            continue  # "he", "the city": the name they stand for is linked where it is printed
         entity = entities.get(m.entity_id) if m.entity_id else None
         if is_outlet(m.entity_id, entity):
             continue

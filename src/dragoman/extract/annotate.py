@@ -9,13 +9,20 @@ from itertools import islice
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ..desk.load import load_actors, with_actors
 from ..errors import ItemError
 from ..records import Annotated, Article, DateMention, Desk, Mention, Outlet, Sentence
 from ..settings import Settings
 from .dates import date_bounds, resolve_date
 from .entities import RULER_PREFIX, EntityRecognizer
 from .events import DateInfo, EventExtractor
-from .nlp import BULLETS, add_paragraph_breaks, load_pipeline
+from .nlp import (
+    BULLETS,
+    add_fast_attributes,
+    add_paragraph_breaks,
+    load_pipeline,
+    register_lemmatizer,
+)
 from .places import Gazetteer
 from .resolve import Resolver
 
@@ -40,8 +47,10 @@ class Extractor:
         self.nlp = nlp if nlp is not None else load_pipeline(self.settings.spacy_model)
         add_paragraph_breaks(self.nlp)
         self.gazetteer = Gazetteer(desk)
-        self.recognizer = EntityRecognizer(desk, self.outlets, self.nlp, self.gazetteer)
-        self.resolver = Resolver(desk, self.outlets, self.gazetteer)
+        # the desk's actors first, then the shared dictionary of the region's well-known actors
+        known = with_actors(desk, load_actors()) if self.settings.common_actors else desk
+        self.recognizer = EntityRecognizer(known, self.outlets, self.nlp, self.gazetteer)
+        self.resolver = Resolver(known, self.outlets, self.gazetteer)
         self.events = EventExtractor(desk)
         # other desks' rulers may share this pipeline; only ours runs
         self._disabled = [
@@ -49,6 +58,9 @@ class Extractor:
             for n in self.nlp.pipe_names
             if n.startswith(RULER_PREFIX) and n != self.recognizer.ruler_name
         ]
+        # table look-ups instead of the attribute ruler; lemmas only where events need them
+        register_lemmatizer(self.nlp)
+        self._disabled += add_fast_attributes(self.nlp)
 
     def annotate(self, article: Article) -> Annotated:
         """Annotate one article; raises ``ItemError`` naming the article when it cannot be processed."""
@@ -89,6 +101,8 @@ class Extractor:
                     yield exc
 
     def _build(self, article: Article, doc: Doc) -> Annotated:
+        # spaCy keeps the text exactly; reading it back from the doc joins every token again
+        doc.user_data["dragoman_text"] = article.text
         try:
             sentences = tuple(_sentences(doc, article.id))
             mentions = self.recognizer.mentions(doc, article.id)
@@ -121,7 +135,7 @@ class Extractor:
 
 def _sentences(doc: Doc, article_id: str) -> Iterator[Sentence]:
     """Sentence records with offsets into the text, trimmed, never across a blank line."""
-    text = doc.text
+    text = doc.user_data.get("dragoman_text") or doc.text
     for sent in doc.sents:
         start, end = sent.start_char, sent.end_char
         for piece_start, piece_end in _split_paragraphs(text, start, end):

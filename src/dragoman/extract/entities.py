@@ -124,7 +124,6 @@ TITLE_WORDS = frozenset(
         "major",
         "commodore",
         "lt.",
-        "lt",
         "gen.",
         "col.",
         "maj.",
@@ -336,6 +335,18 @@ _GROUP_HEADS = frozenset(
         "allies",
         "units",
         "unit",
+        "officers",
+        "citizens",
+        "organisations",
+        "organizations",
+        "parties",
+        "population",
+        "community",
+        "communities",
+        "residents",
+        "clan",
+        "tribe",
+        "tribes",
     ]
 )
 # Heads of a noun phrase that stands for one person by office: "the Prime Minister", "the Iraqi commander".
@@ -383,13 +394,29 @@ _SITE_HEADS = frozenset(
      "station", "factory", "cache", "caches", "checkpoint", "checkpoints", "base", "bases",
      "border", "region", "province", "district", "camp", "camps", "depot", "warehouse",
      "mosque", "school", "market", "complex", "structure", "structures", "fortifications",
-     "highway", "road", "roads", "island", "port", "airport", "capital", "countryside"]
+     "highway", "road", "roads", "island", "port", "airport", "capital", "countryside",
+     "target", "targets", "villages", "entrance", "entrances", "infrastructure", "terrain"]
 )
+# Heads of phrases that name a standing body of a state or group ("the Iraqi government").
+_STATE_HEADS = frozenset(
+    ["government", "military", "army", "navy", "regime", "parliament", "ministry", "embassy",
+     "consulate", "cabinet", "administration", "police", "intelligence", "forces", "force",
+     "coalition", "opposition", "leadership", "militia", "militias", "state"]
+)
+# Plural heads that stand alone for a body of people ("civilians fled").
+_LONE_BODIES = frozenset(
+    ["civilians", "militants", "insurgents", "fighters", "refugees", "terrorists", "rebels",
+     "jihadists", "extremists", "troops"]
+)
+# Heads whose owner may be a person: "the Assad regime", "Maliki's government".
+_RULE_HEADS = frozenset(["regime", "government", "administration", "forces", "loyalists"])
 _BODY_HEADS = frozenset(
     ["regime", "coalition", "enemy", "militants", "insurgents", "rebels", "fighters",
      "terrorists", "troops", "civilians", "forces", "government", "military", "militia",
      "militias", "group", "groups", "partners", "allies", "soldiers", "police", "army",
-     "authorities", "jihadists", "extremists", "population", "residents", "refugees"]
+     "authorities", "jihadists", "extremists", "population", "residents", "refugees",
+     "community", "parties", "countries", "nations", "members", "personnel", "teams",
+     "team", "leaders", "backers", "supporters"]
 )
 # Words that place a name within its country or region; they belong to the place's mention.
 _COMPASS = frozenset(
@@ -446,6 +473,13 @@ class _Span:
     role: str | None = None
 
 
+# Lower-case words that begin a name ("bin Laden", "al Qaeda", "de Mistura"), not descriptors.
+_NAME_PARTICLES = frozenset(
+    {"al", "el", "ad", "as", "ash", "an", "ar", "at", "az", "bin", "ibn", "bint", "abu", "de",
+     "di", "da", "du", "del", "der", "le", "la", "van", "von"}
+)
+
+
 def name_forms(name: str) -> set[str]:
     """Surface forms of a dictionary name: without "the", split from its acronym, in common cases."""
     name = " ".join(name.split())
@@ -463,12 +497,21 @@ def name_forms(name: str) -> set[str]:
     if words and words[0].lower() == "the":
         words = words[1:]
     # "newspaper Filasteen Al-Youm": a lower-case descriptor before the proper name is not part of it
-    while len(words) > 1 and words[0].islower() and words[0].isalpha():
+    while (
+        len(words) > 1
+        and words[0].islower()
+        and words[0].isalpha()
+        and words[0] not in _NAME_PARTICLES
+    ):
         words = words[1:]
     if not words:
         return forms
     base = " ".join(words)
     forms.add(base)
+    if "'" in base or "’" in base:
+        # typeset and typed apostrophes are the same mark ("Da'esh", "Da’esh")
+        forms.add(base.replace("'", "’"))
+        forms.add(base.replace("’", "'"))
     if not (base.isupper() and len(words) == 1):
         forms.add(" ".join(w[:1].upper() + w[1:] for w in words))
         if len(base) > 3:
@@ -534,6 +577,8 @@ class EntityRecognizer:
             fixed = self._fix(doc, ent, label, source, roles)
             if fixed is not None:
                 spans.append(fixed)
+        self._places_taken_for_people(doc, spans)
+        spans.extend(self._unlabelled_places(doc, spans))
         spans.extend(self._acronyms(doc, spans))
         spans.extend(_surnames(doc, spans))
         people = {i for s in spans if s.label == "PERSON" for i in range(s.start, s.end)}
@@ -545,9 +590,10 @@ class EntityRecognizer:
         spans.extend(_coordinates(doc, spans))
         _extents(doc, spans, roles)
         spans = self._qualified_places(doc, spans)
+        spans = _outermost(spans)
         spans.extend(roles)
         spans.sort(key=lambda s: (s.start, -s.end))
-        text = doc.text  # built by joining tokens on every access: read it once
+        text = _text_of(doc)
         return [self._mention(doc, text, s, article_id) for s in spans]
 
     # --- corrections ------------------------------------------------------------------------
@@ -590,7 +636,22 @@ class EntityRecognizer:
             end -= 1
         if start >= end:
             return None
+        if (
+            doc[start].text in _SHIP_PREFIXES
+            or (start > 0 and doc[start - 1].text in _SHIP_PREFIXES)
+        ):
+            return None  # a ship ("USS Mahan", "FS Forbin") is not an actor
+        if (
+            label == "PERSON"
+            and end + 1 < len(doc)
+            and doc[end - 1].lower_ in _NAME_PARTICLES
+            and doc[end].text in ("-", "‐")
+            and doc[end + 1].text[:1].isupper()
+        ):
+            end += 2  # "Bashar al" + "-" + "Assad": the model stopped at the hyphen
         span = _Span(start, end, label, source, ent.ent_id_ if source == "dictionary" else "")
+        if doc[start].lower_ == "operation" and end - start > 1:
+            return None  # a military campaign ("Operation Inherent Resolve") is not an actor
         if source == "dictionary":
             return span
         text = doc[start:end].text
@@ -617,9 +678,70 @@ class EntityRecognizer:
                 span.role = doc[start:peel].text
         if label == "ORG" and doc[end - 1].lower_ in TITLE_WORDS:
             return None  # "The Iranian Trade Attaché" is a role, not an organisation
+        if label in ("ORG", "PERSON", "LOC") and (
+            doc[start].lower_ == "operation" or text.upper() in _NOT_ACTORS
+        ):
+            return None  # a military operation or a weapon is not an actor
         if label in ("PERSON", "ORG") and self._looks_like_place(doc, span):
             span.label = "LOC"
         return span
+
+    def _countries(self, doc: Doc, spans: list[_Span]) -> set[str]:
+        """Countries the text names (ISO2)."""
+        if self.gazetteer is None:
+            return set()
+        found = {
+            self.gazetteer.is_country(doc[s.start : s.end].text)
+            for s in spans
+            if s.label in ("LOC", "ORG")
+        }
+        return {c for c in found if c}
+
+    def _unlabelled_places(self, doc: Doc, spans: list[_Span]) -> list[_Span]:
+        """Proper names the model left unlabelled that are towns of a country the text names."""
+        countries = self._countries(doc, spans)
+        if not countries or not doc.has_annotation("DEP"):
+            return []
+        taken = {i for s in spans for i in range(s.start, s.end)}
+        found = []
+        for chunk in _chunks(doc):
+            names = [t for t in chunk if t.pos_ == "PROPN" or (t.i > chunk.start and t.lower_ in _NAME_PARTICLES)]
+            if not names or chunk.root.pos_ != "PROPN" or any(t.i in taken for t in chunk):
+                continue
+            start, end = names[0].i, names[-1].i + 1
+            if end - start > 3 or end - 1 != chunk.root.i or not doc[start].text[:1].isupper():
+                continue
+            if any(not t.text[:1].isupper() and t.lower_ not in _NAME_PARTICLES for t in doc[start:end]):
+                continue
+            place = self.gazetteer.resolve(doc[start:end].text) if self.gazetteer else None
+            if place is not None and place.country in countries and place.feature_class in "PA":
+                found.append(_Span(start, end, "LOC", "pattern"))
+                taken.update(range(start, end))
+        return found
+
+    def _places_taken_for_people(self, doc: Doc, spans: list[_Span]) -> None:
+        """Relabel a model "person" that is a town of a country the text speaks of ("Tal Afar")."""
+        if self.gazetteer is None:
+            return
+        countries = self._countries(doc, spans)
+        if not countries:
+            return
+        surnames = {
+            doc[s.end - 1].lower_ for s in spans if s.label == "PERSON" and s.end - s.start >= 2
+        }
+        for s in spans:
+            if s.label not in ("PERSON", "ORG") or s.source != "model" or s.role:
+                continue
+            if s.end - s.start > (3 if s.label == "PERSON" else 2):
+                continue
+            if s.end - s.start == 1 and doc[s.start].lower_ in surnames:
+                continue
+            text = doc[s.start : s.end].text
+            if s.label == "ORG" and (text.isupper() or self.gazetteer.is_country(text)):
+                continue  # an acronym, or a country acting: not a town
+            place = self.gazetteer.resolve(text)
+            if place is not None and place.country in countries and place.feature_class in "PA":
+                s.label = "LOC"
 
     def _qualified_places(self, doc: Doc, spans: list[_Span]) -> list[_Span]:
         """One mention for a place and the country or state that qualifies it ("Cibolo, Texas")."""
@@ -752,11 +874,16 @@ def _surnames(doc: Doc, spans: list[_Span]) -> list[_Span]:
     for s in spans:
         if s.label == "PERSON" and s.end - s.start >= 2 and doc[s.end - 1].text[:1].isupper():
             first_seen.setdefault(doc[s.end - 1].text, s.end)
+    if not first_seen:
+        return []
+    strings = doc.vocab.strings
+    wanted = {strings.add(text): seen for text, seen in first_seen.items()}
     added = []
-    for token in doc:
-        seen = first_seen.get(token.text)
-        if seen is not None and token.i >= seen and token.i not in covered:
-            added.append(_Span(token.i, token.i + 1, "PERSON", "pattern"))
+    # compare word ids in one array rather than building a Token per word
+    for i, orth in enumerate(doc.to_array("ORTH").tolist()):
+        seen = wanted.get(orth)
+        if seen is not None and i >= seen and i not in covered:
+            added.append(_Span(i, i + 1, "PERSON", "pattern"))
     return added
 
 
@@ -816,6 +943,8 @@ def _role_after(doc: Doc, end: int) -> tuple[int, int] | None:
     if end + 2 >= len(doc) or doc[end].text != ",":
         return None
     k = end + 1
+    if doc[k].pos_ in ("VERB", "AUX"):
+        return None  # ", said Col. X": a clause, not an apposition
     if doc[k].lower_ in ("the", "a", "an"):
         k += 1
     head = k
@@ -842,6 +971,24 @@ def outlet_mentions(mentions: Iterable[Mention]) -> list[Mention]:
     return [m for m in mentions if (m.entity_id or "").startswith("outlet:")]
 
 
+def _text_of(doc: Doc) -> str:
+    """The doc's text, joined from its tokens once (spaCy joins them on every access)."""
+    text = doc.user_data.get("dragoman_text")
+    if text is None:
+        text = doc.text
+        doc.user_data["dragoman_text"] = text
+    return text
+
+
+def _chunks(doc: Doc) -> list[Span]:
+    """The doc's noun chunks, found once (they are read by several rules)."""
+    cached = doc.user_data.get("dragoman_chunks")
+    if cached is None:
+        cached = list(doc.noun_chunks) if doc.has_annotation("DEP") else []
+        doc.user_data["dragoman_chunks"] = cached
+    return cached
+
+
 def _nominals(doc: Doc, spans: list[_Span]) -> list[_Span]:
     """Noun phrases that stand for a body of people ("the Iraqi government") or an office holder."""
     if not doc.has_annotation("DEP"):
@@ -852,24 +999,32 @@ def _nominals(doc: Doc, spans: list[_Span]) -> list[_Span]:
             owner[i] = s
     drop: set[int] = set()
     added: list[_Span] = []
-    for chunk in doc.noun_chunks:
+    for chunk in _chunks(doc):
         root = chunk.root
         start, end = chunk.start, root.i + 1
         while start < end and (
-            doc[start].is_punct or doc[start].lower_ in _QUANTIFIERS or doc[start].tag_ == "PRP$"
+            doc[start].is_punct
+            or doc[start].lower_ in _QUANTIFIERS
+            or doc[start].tag_ == "PRP$"
+            or (doc[start].like_num and doc[start].i != root.i)
         ):
             start += 1
-        if root.i in owner or end - start < 2 or end - start > 8:
-            continue
-        inner = {id(owner[i]): owner[i] for i in range(start, end) if i in owner}
-        if any(s.start < start or s.end > end or s.label == "PERSON" for s in inner.values()):
-            continue
-        words = doc[start:end]
-        if any("\n" in t.text_with_ws for t in words[:-1]):
+        if root.i in owner or end - start > 8 or end <= start:
             continue
         head = root.lower_
+        single = end - start == 1
+        if single and not (head in _LONE_BODIES and root.tag_ == "NNS"):
+            continue
+        inner = {id(owner[i]): owner[i] for i in range(start, end) if i in owner}
+        if any(s.start < start or s.end > end for s in inner.values()):
+            continue
+        people = [s for s in inner.values() if s.label == "PERSON"]
+        if people and head not in _RULE_HEADS:
+            continue
+        if any("\n" in t.text_with_ws for t in doc[start : end - 1]):
+            continue
         if (
-            head in _GROUP_HEADS
+            head in _GROUP_HEADS | _BODY_HEADS
             and end + 1 < len(doc)
             and doc[end].lower_ == "of"
             and end + 1 in owner
@@ -880,21 +1035,33 @@ def _nominals(doc: Doc, spans: list[_Span]) -> list[_Span]:
             of = owner[end + 1]
             inner[id(of)] = of
             end = of.end
-            words = doc[start:end]
-        if head in _GROUP_HEADS:
-            named = [s for s in inner.values() if s.label in ("NORP", "ORG", "LOC")]
-            proper = [t for t in words if t.i != root.i and t.pos_ == "PROPN"]
-            if not named and not proper:
-                continue
-            ent_id = next((s.ent_id for s in named if s.label == "ORG" and s.ent_id), "")
-            added.append(_Span(start, end, "ORG", "pattern", ent_id))
+        words = doc[start:end]
+        named = [s for s in inner.values() if s.label in ("NORP", "ORG", "LOC", "PERSON")]
+        proper = [t for t in words if t.i != root.i and t.pos_ == "PROPN"]
+        if head in _FACILITY_HEADS and (named or proper) and not people:
+            # "the Mosul Dam", "the Hamrin mountains"
+            added.append(_Span(start, end, "LOC", "pattern"))
             drop.update(id(s) for s in inner.values())
-        elif head in _SITE_HEADS and not inner and root.pos_ == "NOUN":
-            # a site named by what it is: "two fighting positions", "the hospital"
+        elif head in _GROUP_HEADS and (named or proper):
+            # "the Iraqi government", "ISIL fighters", "the Assad regime"
+            ent_id = next((s.ent_id for s in named if s.label == "ORG" and s.ent_id), "")
+            if doc[start].lower_ in ("a", "an") and end - start > 2:
+                start += 1  # "an ISIL tactical unit": the unit, without its article
+            # "the Iraqi government" names a standing body; "Iranian officials" only describes
+            source = "pattern" if ent_id or head in _STATE_HEADS else "nominal"
+            added.append(_Span(start, end, "ORG", source, ent_id))
+            drop.update(id(s) for s in inner.values())
+        elif head in _SITE_HEADS and root.pos_ == "NOUN" and not single and not people:
+            if end + 1 < len(doc) and doc[end].lower_ == "of" and owner.get(end + 1, _NO_SPAN).label == "LOC":
+                continue  # "the city of Mosul" is one place mention, made below
+            # a site named by what it is: "two fighting positions", "an ISIL-held building"
             added.append(_Span(start, end, "LOC", "nominal"))
-        elif head in _BODY_HEADS and not inner and root.pos_ == "NOUN":
+            drop.update(id(s) for s in inner.values())
+        elif inner and head not in _PERSON_HEADS:
+            continue
+        elif head in _BODY_HEADS and root.pos_ == "NOUN":
             added.append(_Span(start, end, "ORG", "nominal"))
-        elif head in _PERSON_HEADS and root.tag_ in ("NN", "NNP"):
+        elif head in _PERSON_HEADS and root.tag_ in ("NN", "NNP") and not people and not single:
             first = doc[start]
             if first.lower_ not in _DETERMINERS and not first.text[:1].isupper():
                 continue
@@ -923,7 +1090,7 @@ def _coordinates(doc: Doc, spans: list[_Span]) -> list[_Span]:
     """Map coordinates written in the text ("33°30′21″N 36°16′11″E", "33.783; 44.500") are places."""
     taken = {i for s in spans for i in range(s.start, s.end)}
     found = []
-    for match in _COORDINATE.finditer(doc.text):
+    for match in _COORDINATE.finditer(_text_of(doc)):
         span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
         if span is None or any(i in taken for i in range(span.start, span.end)):
             continue
@@ -935,15 +1102,48 @@ def _coordinates(doc: Doc, spans: list[_Span]) -> list[_Span]:
 def _pronouns(doc: Doc, spans: list[_Span]) -> list[_Span]:
     """Personal pronouns, to be linked to the person or body they stand for by the resolver."""
     taken = {i for s in spans for i in range(s.start, s.end)}
+    strings = doc.vocab.strings
+    wanted = {strings.add(word): label for word, label in _PRONOUNS.items()}
     found = []
-    for token in doc:
-        label = _PRONOUNS.get(token.lower_)
-        if label and token.pos_ == "PRON" and token.i not in taken:
-            found.append(_Span(token.i, token.i + 1, label, "coreference"))
+    for i, lower in enumerate(doc.to_array("LOWER").tolist()):
+        label = wanted.get(lower)
+        if label and i not in taken and doc[i].pos_ == "PRON":
+            found.append(_Span(i, i + 1, label, "coreference"))
     return found
 
 
 _QUANTIFIERS = frozenset({"all", "both", "some", "many", "most", "several", "other", "these", "those"})
+# Acronyms of weapons and platforms that the model takes for organisations.
+_NOT_ACTORS = frozenset(
+    ["IED", "IEDS", "VBIED", "VBIEDS", "SVBIED", "SVBIEDS", "PBIED", "UAV", "UAVS", "UAS",
+     "RPG", "RPGS", "MANPADS", "ATGM", "ATGMS", "DDG", "SAM", "SAMS", "HIMARS", "MLRS",
+     "APC", "APCS", "MRAP", "AK-47", "TOW"]
+)
+
+
+_NO_SPAN = _Span(0, 0, "", "")
+_SHIP_PREFIXES = frozenset(
+    {"USS", "USNS", "HMS", "HMAS", "HMCS", "HMNZS", "FS", "INS", "ITS", "ESPS", "HNLMS", "FGS",
+     "TCG", "RFS", "KRI", "ROKS", "JS", "HDMS", "HNoMS", "HSwMS"}
+)
+
+
+def _outermost(spans: list[_Span]) -> list[_Span]:
+    """Drop a mention lying inside a wider one ("Foreign Office" in "Foreign Office Minister X")."""
+    named = sorted(
+        (s for s in spans if s.label != "ROLE"), key=lambda s: (s.start, -(s.end - s.start))
+    )
+    gone: set[int] = set()
+    reach_end, reach = -1, None
+    for s in named:
+        if reach is not None and s.start >= reach.start and s.end <= reach_end and s is not reach:
+            gone.add(id(s))
+            continue
+        if s.end > reach_end:
+            reach_end, reach = s.end, s
+    return [s for s in spans if id(s) not in gone]
+
+
 _COURTESY = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr."})
 
 
@@ -1015,6 +1215,7 @@ def core_name(text: str, label: str, role: str | None = None) -> str:
     if role and label == "PERSON" and name.startswith(role) and len(name) > len(role) + 1:
         name = name[len(role) :].lstrip(" ,")
     if label == "LOC":
+        name = name.split(",")[0].strip()  # "Palmyra, Syria": the qualifier only tells which
         bare = _PLACE_SUFFIX.sub("", _PLACE_PREFIX.sub("", name))
         name = bare or name
     return name

@@ -11,9 +11,11 @@ from importlib import resources
 from typing import Any
 
 import yaml
+from spacy.symbols import VERB
 from spacy.tokens import Doc, Token
 
 from ..records import Desk, Entity, Event, EventArg, Mention, Sentence
+from .nlp import lemma_of
 
 # Verbs that introduce what someone said or reported.
 REPORTING = frozenset(
@@ -108,9 +110,9 @@ class EventExtractor:
         """(event type, matched lemma) when ``token`` is a verb the vocabulary lists."""
         if token.pos_ not in ("VERB",):
             return None
-        lemma = token.lemma_.lower()
+        lemma = lemma_of(token).lower()
         for rest, kind in self._multi.get(lemma, ()):
-            words = {c.lower_ for c in token.children} | {c.lemma_.lower() for c in token.children}
+            words = {c.lower_ for c in token.children} | {lemma_of(c).lower() for c in token.children}
             if all(w in words for w in rest):
                 return kind, " ".join((lemma, *rest))
         if lemma in self._single:
@@ -135,7 +137,9 @@ class EventExtractor:
         """Every event in ``doc``, in text order."""
         ctx = _Context(doc, mentions, entities, dates, sentences, published, outlet_id)
         found: list[Event] = []
-        for token in doc:
+        verbs = [i for i, pos in enumerate(doc.to_array("POS").tolist()) if pos == VERB]
+        for i in verbs:
+            token = doc[i]
             match = self.classify(token)
             if match is None:
                 continue
@@ -194,7 +198,14 @@ class _Context:
         outlet_id: str | None,
     ) -> None:
         self.doc = doc
-        self.text = doc.text  # a join over all tokens on every access: read it once
+        self.text = doc.user_data.get("dragoman_text") or doc.text
+        # appositions by the token they explain; walking a token's children is costly on long trees
+        self.appositions: dict[int, list[Token]] = {}
+        appos = doc.vocab.strings.add("appos")
+        for i, dep in enumerate(doc.to_array("DEP").tolist()):
+            if dep == appos:
+                t = doc[i]
+                self.appositions.setdefault(t.head.i, []).append(t)
         self.entities = entities
         self.dates = sorted(dates, key=lambda d: d.start)
         self.sentences = sorted(sentences, key=lambda s: s.start)
@@ -307,14 +318,14 @@ def _mentions_at(ctx: _Context, token: Token) -> list[Any]:
     """Entity mentions a noun phrase stands for, following conjunctions and appositions."""
     group = [token, *token.conjuncts]
     for t in list(group):
-        group.extend(c for c in t.children if c.dep_ == "appos")
+        group.extend(ctx.appositions.get(t.i, ()))
     direct = {t.i for t in group if t.i in ctx.by_token}
     found: list[Any] = []
     for t in group:
         if t.i in direct:
             found.append(ctx.by_token[t.i])
             continue
-        if any(c.dep_ == "appos" and c.i in direct for c in t.children):
+        if any(c.i in direct for c in ctx.appositions.get(t.i, ())):
             continue  # "the Syrian Ambassador, Adnan Hassan Mahmoud": the name stands for the phrase
         if t.pos_ == "PRON" and t.lower_ in ("he", "she", "him", "her"):
             person = _previous_person(ctx, t)
@@ -418,7 +429,7 @@ def _mode(ctx: _Context, verb: Token, sentence: Sentence) -> str:
         return "hypothetical"
     if any(c.dep_ == "aux" and c.lower_ in _FUTURE_AUX for t in chain for c in t.children):
         return "future"
-    if any(t.dep_ == "xcomp" and t.head.lemma_.lower() in _FUTURE_HEADS for t in chain):
+    if any(t.dep_ == "xcomp" and lemma_of(t.head).lower() in _FUTURE_HEADS for t in chain):
         return "future"
     if _historical(ctx, sentence, verb):
         return "historical"
@@ -443,8 +454,8 @@ def _reporter(ctx: _Context, verb: Token, sentence: Sentence) -> str | None:
         if v.head.i == v.i:
             break
         v = v.head
-        if v.pos_ == "VERB" and v.lemma_.lower() in REPORTING:
-            if v.lemma_.lower() == "tell":
+        if v.pos_ == "VERB" and lemma_of(v).lower() in REPORTING:
+            if lemma_of(v).lower() == "tell":
                 for c in v.children:
                     if c.dep_ in ("dobj", "dative") and c.i in ctx.by_token:
                         m = ctx.by_token[c.i]

@@ -243,7 +243,7 @@ def _resolve_spans(
     text: str, spans: list[tuple[int, int]], gazetteer: Gazetteer
 ) -> list[Place | None]:
     """All of a document's toponyms at once, so they can steer each other."""
-    return gazetteer.geocode([text[s:e] for s, e in spans])
+    return gazetteer.geocode([text[s:e] for s, e in spans], text=text)
 
 
 def _geocoded(text: str, span: tuple[int, int], place: Place | None) -> dict[str, Any]:

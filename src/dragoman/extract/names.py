@@ -9,7 +9,8 @@ Two levels of folding:
   sound (q/gh/k, dh/z/d, th/s/t, w/v, ai/ei/ay, ou/u, final -eh/-ah, -ullah/-ollah, Abu/Bu,
   Abdul/Abd al-) and pairs the words of the two names in order. Paired words must have the
   same consonants; vowels may differ only where transliterations disagree (e/a, e/i,
-  diphthong or not), never at the end of a word (Hossein/Hosseini). A word may pair with two
+  diphthong or not), and a vowel written on one side only never matches (Hossein/Hosseini,
+  Nasr/Nasser), save one first-syllable case (Sweida/Suwayda). A word may pair with two
   joined words ("Abu Kamal"/"Bukamal"), but every word must find its partner: a given name
   alone never matches a full name.
 * ``loose_key`` is a coarse key (the consonants) shared by any two names ``same_name``
@@ -42,12 +43,22 @@ _MARK_RE = re.compile("[" + _MARKS + "]")
 _POSSESSIVE = re.compile(r"[" + _MARKS + r"]s$")
 # Letters of scholarly romanisation that stand for two letters in news spelling.
 _SCHOLARLY = str.maketrans(
-    {"š": "sh", "ḫ": "kh", "ẖ": "kh", "ṯ": "th", "ḏ": "dh", "ǧ": "j", "ġ": "gh", "č": "ch", "ž": "zh"}
+    {
+        "š": "sh",
+        "ḫ": "kh",
+        "ẖ": "kh",
+        "ṯ": "th",
+        "ḏ": "dh",
+        "ǧ": "j",
+        "ġ": "gh",
+        "č": "ch",
+        "ž": "zh",
+    }
 )
 # Persian ezafe joined by a hyphen: "Sepah-e Pasdaran", "Velayat-e Faqih".
 _EZAFE = re.compile(r"(?<=\w)-y?e\b")
 _ARTICLE = re.compile(
-    r"\b(?:al|el|ad|ed|as|es|ash|esh|an|en|ar|er|at|et|az|ez|ud|ul|un|ol)-(?=\w)"
+    r"\b(?:al|el|ad|ed|as|es|ash|esh|an|en|ar|er|at|et|az|ez|ud|ul|un|ut|ol)-(?=\w)"
 )
 _ARTICLE_SPACED = re.compile(r"(?:^|(?<=\s))(?:al|el)\s+(?=\w)")
 # A sun-letter article written apart takes the first consonant of its noun: "Dayr az Zawr".
@@ -58,9 +69,10 @@ _DOUBLE = re.compile(r"(\w)\1+")
 
 # --- sound spelling (same_name, loose_key) ---------------------------------------------------
 _ALLAH = re.compile(r"(?<=[a-z])[aeiou]lah")  # Nasrullah, Nasrollah, Nasrallah: one ending
+_ALLAH_H = re.compile(r"alah(?![aeiou])")  # the h of Allah is silent inside words: Allahdadi
 _ABD = re.compile(r"^abd[aeiu]l(?!ah)(?=[a-z]{3})")  # Abdulaziz, Abdelaziz: Abd + Aziz
 _ABD_ALONE = frozenset({"abdel", "abdul", "abdal", "abd"})
-_DIN = re.compile(r"^(?P<base>[a-z]{3,}?)[aeiou][ld]?(?P<din>d(?:in|een|ine))$")  # Salahuddin
+_DIN = re.compile(r"^(?P<base>[a-z]{3,}?)(?:[ue]|[aue]l)(?P<din>d(?:in|ine))$")  # Salahuddin
 _SUN_ATTACHED = re.compile(r"^[aeiu]([tdrzsnl])\1(?=[a-z]{2})")  # "Ezzor" = "ez-Zor"
 _DIGRAPHS = (
     ("kh", "x"),
@@ -110,8 +122,13 @@ def _data() -> dict[str, Any]:
 
 @functools.lru_cache(maxsize=1)
 def _variants() -> dict[str, str]:
+    variants = _data().get("variants") or {}
+    if not isinstance(variants, dict):
+        raise ValueError("extract/data/names.yaml: 'variants' must map a spelling to a list")
     table: dict[str, str] = {}
-    for key, forms in (_data().get("variants") or {}).items():
+    for key, forms in variants.items():
+        if not isinstance(forms, list | None):
+            raise ValueError(f"extract/data/names.yaml: variants of {key!r} must be a list")
         target = _fold_word(str(key))
         for form in [key, *(forms or ())]:
             table[_fold_word(str(form))] = target
@@ -120,18 +137,22 @@ def _variants() -> dict[str, str]:
 
 @functools.lru_cache(maxsize=1)
 def _honorifics() -> frozenset[str]:
-    return frozenset(_key_word(str(w).lower()) for w in _data().get("honorifics") or ())
+    titles = _data().get("honorifics") or []
+    if not isinstance(titles, list):
+        raise ValueError("extract/data/names.yaml: 'honorifics' must be a list of words")
+    return frozenset(_key_word(str(w).lower()) for w in titles)
 
 
 def _fold_word(word: str) -> str:
     # "Qassem" and "Qasem" differ only by a doubled letter; "ou" and "u" by spelling habit.
-    word = _DOUBLE.sub(r"\1", word.lower())
-    word = word.replace("ou", "u").replace("oo", "u").replace("ee", "i")
+    word = word.lower().replace("ou", "u").replace("oo", "u").replace("ee", "i")
+    word = _DOUBLE.sub(r"\1", word)
     if word.startswith("gh"):
         word = "q" + word[2:]
     return word
 
 
+@functools.lru_cache(maxsize=65536)
 def _key_word(word: str) -> str:
     folded = _fold_word(word)
     return _variants().get(folded, folded)
@@ -146,6 +167,8 @@ def strip_accents(text: str) -> str:
 @functools.lru_cache(maxsize=65536)
 def _words(text: str) -> tuple[str, ...]:
     """Lower-case words of a name, articles, marks and punctuation removed, before folding."""
+    if not isinstance(text, str):
+        raise TypeError(f"name {text!r}: expected text, got {type(text).__name__}")
     s = text.lower()
     if not s.isascii():
         s = strip_accents(s.translate(_SCHOLARLY))
@@ -164,12 +187,12 @@ def _words(text: str) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=65536)
 def normalize_name(text: str) -> str:
-    """Comparable key of a name: case, accents, ayn/hamza marks, articles and spelling variants folded."""
+    """Index key of a name: case, accents, ayn/hamza marks, articles and variants folded."""
     return " ".join(_key_word(w) for w in _words(text))
 
 
 def name_tokens(text: str) -> tuple[str, ...]:
-    """Words of a name's key without leading titles ("Sheikh Naim Qassem" -> ("naim", "qasem"))."""
+    """Words of a name's key without leading titles ("Sheikh Naim Qassem" -> naim, qasem)."""
     words = normalize_name(text).split()
     titles = _honorifics()
     start = 0
@@ -181,7 +204,7 @@ def name_tokens(text: str) -> tuple[str, ...]:
 @functools.lru_cache(maxsize=65536)
 def _sound_word(word: str) -> str:
     """A key word spelt by sound: one letter per consonant, vowels in four kinds (a e i u)."""
-    w = _ALLAH.sub("alah", word).replace("o", "u")
+    w = _ALLAH_H.sub("ala", _ALLAH.sub("alah", word)).replace("o", "u")
     if w in _ABD_ALONE:
         w = "abd"
     else:
@@ -258,6 +281,9 @@ def _sounds_alike(a: str, b: str) -> bool:
     if len(ca) >= 3 and (sa[1] == "") != (sb[1] == "") and (sa[1] or sb[1]) in _ELIDED:
         # Levantine speech drops the short vowel of a first syllable: Sweida/Suwayda
         cost += 1.0 - _FAR
+    elif len(ca) >= 4 and {sa[1], sb[1]} == {"a", "i"}:
+        # the first vowel of a long word is the one that spoken forms change: Takrit/Tikrit
+        cost += 1.0 - _FAR
     # short words have fewer letters to tell them apart (Saad/Saeed, Ali/Ala)
     return cost <= (0.5 if len(ca) <= 2 else 1.0)
 
@@ -272,7 +298,7 @@ def _prepared(text: str) -> tuple[tuple[str, ...], ...]:
         start += 1
     words: list[tuple[str, ...]] = []
     for word in raw[start:]:
-        din = _DIN.match(word)
+        din = _DIN.match(_key_word(word))
         parts = [din.group("base"), "din"] if din else [word]
         for part in parts:
             alts = [_sound_word(_key_word(part))]

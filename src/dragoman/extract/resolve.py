@@ -57,6 +57,7 @@ class Resolver:
         self.gazetteer = gazetteer
         self.fuzzy_threshold = fuzzy_threshold
         self._actors: dict[str, Actor] = {}
+        self._office_table: list[tuple[Actor, Any, re.Pattern[str], str]] | None = None
         self._actor_keys: dict[str, str] = {}
         self._keys_by_type: dict[str, list[str]] = {}
         surnames: dict[str, set[str]] = {}
@@ -150,7 +151,7 @@ class Resolver:
                 cluster = self._surname(key, m, clusters, by_id, new_cluster)
             acting = m.label == "ORG" and self._is_country(name)
             if cluster is None and (m.label == "LOC" or acting) and self.gazetteer is not None:
-                place = self.gazetteer.resolve(name, _qualified(name, context, self.gazetteer))
+                place = self.gazetteer.resolve(name, _qualified(m.text, context, self.gazetteer))
                 if place is not None:
                     pkey = (place.geonames_id, place.name, place.country)
                     cluster = by_place.get(pkey)
@@ -264,25 +265,20 @@ class Resolver:
                 posting = normalize_name(after)
         day = article.published.date() if article.published else None
         found: set[str] = set()
-        for actor in self._actors.values():
-            if actor.type != "PERSON":
+        for actor, r, pattern, home in self._offices():
+            if not pattern.search(lowered):
                 continue
-            for r in actor.roles:
-                title = r.title.lower()
-                if not title or not re.search(r"\b" + re.escape(title) + r"\b", lowered):
-                    continue
-                if posting and normalize_name(r.posting or "") != posting:
-                    continue
-                home = self.country_of(r.organization) if r.organization else actor.country
-                if countries and (home or actor.country) not in countries:
-                    continue
-                if day is not None and (
-                    (r.start is not None and day < r.start) or (r.end is not None and day > r.end)
-                ):
-                    continue
-                if not countries and not posting and not r.organization:
-                    continue
-                found.add(actor.id)
+            if posting and normalize_name(r.posting or "") != posting:
+                continue
+            if countries and home not in countries:
+                continue
+            if day is not None and (
+                (r.start is not None and day < r.start) or (r.end is not None and day > r.end)
+            ):
+                continue
+            if not countries and not posting and not r.organization:
+                continue
+            found.add(actor.id)
         return next(iter(found)) if len(found) == 1 else None
 
     def _refer(
@@ -330,6 +326,23 @@ class Resolver:
             cluster = cluster.root()
             cluster.members.append(i)
             owner[i] = cluster
+
+    def _offices(self) -> list[tuple[Actor, Any, re.Pattern[str], str]]:
+        """Every office a desk person held: (person, role, title pattern, country), built once."""
+        if self._office_table is None:
+            table = []
+            for actor in self._actors.values():
+                if actor.type != "PERSON":
+                    continue
+                for r in actor.roles:
+                    title = r.title.lower().strip()
+                    if not title:
+                        continue
+                    home = (self.country_of(r.organization) if r.organization else None) or actor.country
+                    pattern = re.compile(r"\b" + re.escape(title) + r"\b")
+                    table.append((actor, r, pattern, home))
+            self._office_table = table
+        return self._office_table
 
     def _is_country(self, text: str) -> bool:
         return self.gazetteer is not None and self.gazetteer.is_country(text) is not None

@@ -112,7 +112,7 @@ class StoryClusterer:
         self,
         threshold: float = 0.35,
         window_days: float = 7.0,
-        text_weight: float = 0.6,
+        text_weight: float = 0.7,
         day_penalty: float = 0.03,
         short_words: int = 80,
     ) -> None:
