@@ -88,7 +88,8 @@ class Corrections:
         else:
             entity = _entity(payload.get("entity"), "entity")
             alias = str(payload.get("alias") or "").strip()
-            key = str(payload.get("key") or normalize_name(alias))
+            # the key is made again: name keys may fold more spellings in a newer release
+            key = normalize_name(alias) if alias else str(payload.get("key") or "")
             if not key:
                 raise ValueError(f"alias {alias!r} has no letters or digits")
             self._alias[key] = entity.id

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -585,7 +585,7 @@ class EntityRecognizer:
         for span in spans:
             if span.label == "PERSON":
                 self._role(doc, span, people, roles)
-        spans = _nominals(doc, spans)
+        spans = _nominals(doc, spans, roles)
         spans.extend(_pronouns(doc, spans))
         spans.extend(_coordinates(doc, spans))
         _extents(doc, spans, roles)
@@ -989,7 +989,7 @@ def _chunks(doc: Doc) -> list[Span]:
     return cached
 
 
-def _nominals(doc: Doc, spans: list[_Span]) -> list[_Span]:
+def _nominals(doc: Doc, spans: list[_Span], roles: Sequence[_Span] = ()) -> list[_Span]:
     """Noun phrases that stand for a body of people ("the Iraqi government") or an office holder."""
     if not doc.has_annotation("DEP"):
         return spans
@@ -999,6 +999,7 @@ def _nominals(doc: Doc, spans: list[_Span]) -> list[_Span]:
             owner[i] = s
     drop: set[int] = set()
     added: list[_Span] = []
+    in_roles = {i for r in roles for i in range(r.start, r.end)}
     for chunk in _chunks(doc):
         root = chunk.root
         start, end = chunk.start, root.i + 1
@@ -1006,7 +1007,6 @@ def _nominals(doc: Doc, spans: list[_Span]) -> list[_Span]:
             doc[start].is_punct
             or doc[start].lower_ in _QUANTIFIERS
             or doc[start].tag_ == "PRP$"
-            or (doc[start].like_num and doc[start].i != root.i)
         ):
             start += 1
         if root.i in owner or end - start > 8 or end <= start:
@@ -1045,8 +1045,9 @@ def _nominals(doc: Doc, spans: list[_Span]) -> list[_Span]:
         elif head in _GROUP_HEADS and (named or proper):
             # "the Iraqi government", "ISIL fighters", "the Assad regime"
             ent_id = next((s.ent_id for s in named if s.label == "ORG" and s.ent_id), "")
-            if doc[start].lower_ in ("a", "an") and end - start > 2:
-                start += 1  # "an ISIL tactical unit": the unit, without its article
+            # "an ISIL tactical unit", "three ISIL units": the unit, without article or number
+            while end - start > 2 and (doc[start].lower_ in ("a", "an") or doc[start].like_num):
+                start += 1
             # "the Iraqi government" names a standing body; "Iranian officials" only describes
             source = "pattern" if ent_id or head in _STATE_HEADS else "nominal"
             added.append(_Span(start, end, "ORG", source, ent_id))
@@ -1067,6 +1068,19 @@ def _nominals(doc: Doc, spans: list[_Span]) -> list[_Span]:
                 continue
             if end < len(doc) and (doc[end].ent_type_ == "PERSON" or doc[end].text == ","):
                 continue  # a title before a name or an apposition: the name's role, not a mention
+            if any(i in in_roles for i in range(start, end)):
+                continue  # already the role of a named person
+            # "the Iranian Ambassador to Baghdad": the posting belongs to the office
+            post = owner.get(end + 1) if end + 1 < len(doc) else None
+            if (
+                post is not None
+                and doc[end].lower_ in ("to", "in", "at")
+                and post.start == end + 1
+                and post.label == "LOC"
+                and post.end - start <= 10
+            ):
+                inner[id(post)] = post
+                end = post.end
             body = start + 1 if first.lower_ in _DETERMINERS else start
             span = _Span(start, end, "PERSON", "nominal")
             span.role = doc[body:end].text

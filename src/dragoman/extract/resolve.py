@@ -8,11 +8,9 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
-from rapidfuzz import fuzz, process
-
 from ..records import Actor, Article, Desk, Entity, Mention, Outlet, Place
 from .entities import NAMED, REFERRING, core_name, name_forms
-from .names import normalize_name, slugify
+from .names import loose_key, normalize_name, same_name, slugify
 from .places import Gazetteer, actor_place
 
 __all__ = ["Resolver", "normalize_name", "slugify"]
@@ -50,16 +48,16 @@ class Resolver:
         desk: Desk | None,
         outlets: Mapping[str, Outlet],
         gazetteer: Gazetteer | None = None,
-        fuzzy_threshold: float = 92.0,
     ) -> None:
         self.desk = desk
         self.outlets = dict(outlets)
         self.gazetteer = gazetteer
-        self.fuzzy_threshold = fuzzy_threshold
         self._actors: dict[str, Actor] = {}
         self._office_table: list[tuple[Actor, Any, re.Pattern[str], str]] | None = None
         self._actor_keys: dict[str, str] = {}
         self._keys_by_type: dict[str, list[str]] = {}
+        # coarse sound keys -> (form, actor id): candidates for transliteration-aware matching
+        self._loose: dict[str, list[tuple[str, str]]] = {}
         surnames: dict[str, set[str]] = {}
         for actor in desk.actors if desk else ():
             self._actors[actor.id] = actor
@@ -69,6 +67,8 @@ class Resolver:
                     if key and key not in self._actor_keys:
                         self._actor_keys[key] = actor.id
                         self._keys_by_type.setdefault(actor.type, []).append(key)
+                    if key:
+                        self._loose.setdefault(loose_key(form), []).append((form, actor.id))
             words = normalize_name(actor.name).split()
             if actor.type == "PERSON" and len(words) >= 2:
                 surnames.setdefault(words[-1], set()).add(actor.id)
@@ -111,6 +111,7 @@ class Resolver:
         clusters: list[_Cluster] = []
         by_id: dict[str, _Cluster] = {}
         by_key: dict[str, _Cluster] = {}
+        by_loose: dict[str, list[_Cluster]] = {}
         by_place: dict[tuple[Any, ...], _Cluster] = {}
         labels = [m.label for m in mentions]
         context = self._context_countries(mentions, article)
@@ -139,6 +140,13 @@ class Resolver:
                 cluster = _cluster_of(clusters, long_index)
             if cluster is None and key in by_key and _compatible(by_key[key].type, m):
                 cluster = by_key[key].root()
+            if cluster is None:
+                # a spelling of a name already met in this article ("Suleimani" after "Soleimani")
+                for other in by_loose.get(loose_key(key), ()):
+                    c = other.root()
+                    if _compatible(c.type, m) and any(same_name(key, f) for f in c.forms):
+                        cluster = c
+                        break
             if cluster is None:
                 actor_id = self._match_actor(key, m)
                 if actor_id:
@@ -174,6 +182,7 @@ class Resolver:
             if acting:
                 actors_by_place.add(i)
             by_key.setdefault(key, cluster)
+            by_loose.setdefault(loose_key(key), []).append(cluster)
             # an acronym that is a desk actor pulls its long form into the actor's entity
             if m.text in acronyms and cluster.actor is not None:
                 long_cluster = _cluster_of(clusters, acronyms[m.text])
@@ -209,14 +218,15 @@ class Resolver:
 
     def _match_actor(self, key: str, m: Mention) -> str | None:
         actor_id = self._actor_keys.get(key)
-        if actor_id is None and len(key) >= 6:
-            # near misses of another transliteration ("Soleimany"); same kind of actor only
-            choices = self._keys_by_type.get(m.label, [])
-            best = process.extractOne(
-                key, choices, scorer=fuzz.ratio, score_cutoff=self.fuzzy_threshold
-            )
-            if best is not None:
-                actor_id = self._actor_keys[best[0]]
+        if actor_id is None and len(key) >= 4:
+            # another transliteration ("Qassim Sulaymani"): one actor of the same kind, or none
+            found = {
+                aid
+                for form, aid in self._loose.get(loose_key(key), ())
+                if self._actors[aid].type == m.label and same_name(key, form)
+            }
+            if len(found) == 1:
+                actor_id = found.pop()
         if actor_id is None:
             return None
         actor = self._actors[actor_id]
@@ -246,7 +256,7 @@ class Resolver:
             names = [normalize_name(f).split() for f in c.forms]
             if c.actor is not None:
                 names.append(normalize_name(c.actor.name).split())
-            if any(len(n) >= 2 and n[-1] == key for n in names):
+            if any(len(n) >= 2 and (n[-1] == key or same_name(n[-1], key)) for n in names):
                 if m.label != "PERSON" and self._is_place(m.text):
                     return None
                 return c
@@ -322,7 +332,7 @@ class Resolver:
                 if m.role:
                     cluster.titles.append(m.role)
                 else:
-                    cluster.forms.append(core_name(m.text, m.label))
+                    cluster.forms.append(_COUNT.sub("", core_name(m.text, m.label)))
             cluster = cluster.root()
             cluster.members.append(i)
             owner[i] = cluster
@@ -470,6 +480,11 @@ def _titled(clusters: list[_Cluster], role: str) -> _Cluster | None:
     return None
 
 
+# A count before a description ("two fighting positions") is not part of what it names.
+_COUNT = re.compile(
+    r"^(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|dozens of|hundreds of)\s+",
+    re.IGNORECASE,
+)
 _DEFINITE = frozenset({"the", "this", "that", "these", "those"})
 _REFERRING_HEADS = {
     "city": "P",
