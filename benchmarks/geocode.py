@@ -10,7 +10,8 @@ Measures
   given spans   the gold spans go through ``geocode_jsonl`` (the ``dragoman geocode``
                 contract) one article a line; every gold toponym counts, and one left
                 unresolved counts as wrong.
-  end to end    the ``Extractor`` runs on the article text; its LOC mentions are the
+  end to end    the ``Extractor`` runs on the article text; its LOC mentions (and any other
+                mention it placed on the map, such as a people or a country that acts) are the
                 toponyms found. Recognition precision/recall match system and gold spans
                 that overlap; the resolution shares are over all gold toponyms (a toponym
                 the system missed counts as wrong), with the shares over found toponyms
@@ -224,10 +225,15 @@ def end_to_end(docs: list[Doc], gazetteer: Gazetteer) -> tuple[Score, Score, Sco
         entities = {e.id: e for e in ann.entities}
         system: list[tuple[int, int, Place | None]] = []
         for m in ann.mentions:
-            if m.label != "LOC":
-                continue
+            if m.source in ("nominal", "coreference"):
+                continue  # "the city", "it": they point at a toponym, they are not one
             ent = entities.get(m.entity_id or "")
-            system.append((m.start, m.end, ent.place if ent else None))
+            place = ent.place if ent else None
+            # a toponym found is a place mention, or any mention the system put on the map:
+            # a country that acts ("Washington said") or a people ("Irish" is Ireland)
+            if m.label != "LOC" and place is None:
+                continue
+            system.append((m.start, m.end, place))
         n_sys += len(system)
         spans_of.append([(s, e) for s, e, _ in system])
         correct_sys += sum(

@@ -103,7 +103,8 @@ class Failure:
     got: str
 
     def __str__(self) -> str:
-        return f"{self.item.text!r} @{self.start}: expected {self.item.expected()}; got {self.got}"
+        where = f" @{self.start}" if self.start >= 0 else ""
+        return f"{self.item.text!r}{where}: expected {self.item.expected()}; got {self.got}"
 
 
 @dataclass
@@ -155,7 +156,8 @@ def fold(text: str) -> str:
     return text.translate(_QUOTES)
 
 
-def _item(raw: Any, where: str, reference: bool) -> GoldItem:
+def parse_item(raw: Any, where: str, reference: bool) -> GoldItem:
+    """One gold item from its YAML mapping; raises ``GoldError`` naming ``where``."""
     if not isinstance(raw, dict):
         raise GoldError(f"{where}: expected a mapping with text, type and entity")
     text = raw.get("text")
@@ -211,7 +213,7 @@ def load_gold(path: Path) -> Gold:
         if not isinstance(raw, list):
             raise GoldError(f"gold file {path}: {key!r} must be a list")
         lists[key] = tuple(
-            _item(r, f"gold file {path}, {key} item {n}", key == "references")
+            parse_item(r, f"gold file {path}, {key} item {n}", key == "references")
             for n, r in enumerate(raw, 1)
         )
     seen: set[str] = set()
@@ -273,6 +275,15 @@ def _placed(item: GoldItem, mention: Mapping[str, Any]) -> bool:
     return not item.countries or (geo.get("country") or "") in item.countries
 
 
+def _acting_country(item: GoldItem, mention: Mapping[str, Any]) -> bool:
+    """A country that acts is an ORG mention of the country's own place entity: a LOC as well."""
+    return (
+        item.type == "LOC"
+        and mention.get("label") == "ORG"
+        and (mention.get("entity") or {}).get("type") == "LOC"
+    )
+
+
 def check(
     item: GoldItem, start: int, end: int, mentions: list[Mapping[str, Any]], known: set[str]
 ) -> Occurrence:
@@ -286,11 +297,12 @@ def check(
     def rank(m: Mapping[str, Any]) -> tuple[bool, bool, int, int]:
         shared = min(end, m["end"]) - max(start, m["start"])
         extra = (m["end"] - m["start"]) - shared
-        return (_linked(item, m, known), m["label"] == item.type, shared, -extra)
+        typed = m["label"] == item.type or _acting_country(item, m)
+        return (_linked(item, m, known), typed, shared, -extra)
 
     best = max(over, key=rank)
     causes = []
-    if best["label"] != item.type:
+    if best["label"] != item.type and not _acting_country(item, best):
         causes.append("wrong type")
     if not _linked(item, best, known):
         causes.append("wrong link")

@@ -90,9 +90,22 @@ def test_an_office_resolves_to_its_holder_on_the_day(
     text = "The Iranian Ambassador to Baghdad met Iraqi officials on Monday."
     annotated = offices.annotate(article(text, published=datetime(year, 5, 6, tzinfo=UTC)))
     m = next(m for m in annotated.mentions if m.label == "PERSON")
-    assert m.text == "The Iranian Ambassador to Baghdad"
-    assert m.role == "Iranian Ambassador to Baghdad"
+    assert m.text == "The Iranian Ambassador"
+    assert m.role == "Iranian Ambassador to Baghdad"  # the posting belongs to the office
     assert m.entity_id == holder
+    assert any(p.text == "Baghdad" and p.label == "LOC" for p in annotated.mentions)
+
+
+def test_a_bare_office_is_the_person_of_the_article_who_bears_it(offices: Extractor) -> None:
+    text = (
+        "The Syrian Ambassador to Tehran, Adnan Hassan Mahmoud, opened the fair. "
+        "The ambassador praised the firms, and the American ambassador stayed away."
+    )
+    annotated = offices.annotate(article(text))
+    bare = next(m for m in annotated.mentions if m.text == "The ambassador")
+    assert bare.entity_id == find(annotated, "Adnan Hassan Mahmoud").entity_id
+    american = next(m for m in annotated.mentions if m.text == "the American ambassador")
+    assert american.entity_id != bare.entity_id
 
 
 def test_an_office_without_a_known_holder_stays_a_description(offices: Extractor) -> None:

@@ -401,7 +401,7 @@ _SITE_HEADS = frozenset(
 _STATE_HEADS = frozenset(
     ["government", "military", "army", "navy", "regime", "parliament", "ministry", "embassy",
      "consulate", "cabinet", "administration", "police", "intelligence", "forces", "force",
-     "coalition", "opposition", "leadership", "militia", "militias", "state"]
+     "coalition", "opposition", "leadership", "state"]
 )
 # Plural heads that stand alone for a body of people ("civilians fled").
 _LONE_BODIES = frozenset(
@@ -508,10 +508,10 @@ def name_forms(name: str) -> set[str]:
         return forms
     base = " ".join(words)
     forms.add(base)
-    if "'" in base or "’" in base:
-        # typeset and typed apostrophes are the same mark ("Da'esh", "Da’esh")
-        forms.add(base.replace("'", "’"))
-        forms.add(base.replace("’", "'"))
+    if any(q in base for q in "'’‘"):
+        # typeset and typed apostrophes are the same mark ("Da'esh", "Da’esh", "al-‘Arouri")
+        plain = base.replace("’", "'").replace("‘", "'")
+        forms.update({plain, plain.replace("'", "’"), plain.replace("'", "‘")})
     if not (base.isupper() and len(words) == 1):
         forms.add(" ".join(w[:1].upper() + w[1:] for w in words))
         if len(base) > 3:
@@ -1055,6 +1055,13 @@ def _nominals(doc: Doc, spans: list[_Span], roles: Sequence[_Span] = ()) -> list
         elif head in _SITE_HEADS and root.pos_ == "NOUN" and not single and not people:
             if end + 1 < len(doc) and doc[end].lower_ == "of" and owner.get(end + 1, _NO_SPAN).label == "LOC":
                 continue  # "the city of Mosul" is one place mention, made below
+            places = [s for s in named if s.label == "LOC"]
+            if places:
+                # "the Albu Kamal region": the named place, with the word for its extent
+                ent_id = places[0].ent_id
+                added.append(_Span(start, end, "LOC", "pattern", ent_id))
+                drop.update(id(s) for s in inner.values())
+                continue
             # a site named by what it is: "two fighting positions", "an ISIL-held building"
             added.append(_Span(start, end, "LOC", "nominal"))
             drop.update(id(s) for s in inner.values())
@@ -1070,8 +1077,10 @@ def _nominals(doc: Doc, spans: list[_Span], roles: Sequence[_Span] = ()) -> list
                 continue  # a title before a name or an apposition: the name's role, not a mention
             if any(i in in_roles for i in range(start, end)):
                 continue  # already the role of a named person
-            # "the Iranian Ambassador to Baghdad": the posting belongs to the office
+            # "the Iranian Ambassador to Baghdad": the posting belongs to the office (its role),
+            # while the town stays a place of its own
             post = owner.get(end + 1) if end + 1 < len(doc) else None
+            posting = ""
             if (
                 post is not None
                 and doc[end].lower_ in ("to", "in", "at")
@@ -1079,11 +1088,10 @@ def _nominals(doc: Doc, spans: list[_Span], roles: Sequence[_Span] = ()) -> list
                 and post.label == "LOC"
                 and post.end - start <= 10
             ):
-                inner[id(post)] = post
-                end = post.end
+                posting = " " + doc[end : post.end].text
             body = start + 1 if first.lower_ in _DETERMINERS else start
             span = _Span(start, end, "PERSON", "nominal")
-            span.role = doc[body:end].text
+            span.role = doc[body:end].text + posting
             added.append(span)
             # "a Foreign Office spokesman": the office's body is part of the title
             drop.update(id(s) for s in inner.values())

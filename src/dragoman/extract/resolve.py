@@ -115,6 +115,7 @@ class Resolver:
         by_place: dict[tuple[Any, ...], _Cluster] = {}
         labels = [m.label for m in mentions]
         context = self._context_countries(mentions, article)
+        places = self._document_places(mentions, article, context)
         acronyms = _acronym_definitions(mentions, article.text)
         actors_by_place: set[int] = set()  # countries that act: ORG mentions of a place entity
 
@@ -159,7 +160,13 @@ class Resolver:
                 cluster = self._surname(key, m, clusters, by_id, new_cluster)
             acting = m.label == "ORG" and self._is_country(name)
             if cluster is None and (m.label == "LOC" or acting) and self.gazetteer is not None:
-                place = self.gazetteer.resolve(name, _qualified(m.text, context, self.gazetteer))
+                place = places.get(name) if "," not in m.text else None
+                if place is None:
+                    place = self.gazetteer.resolve(name, _qualified(m.text, context, self.gazetteer))
+                if place is not None and place.precision == "context":
+                    # known only by the place the article is about: its own entity, placed there
+                    cluster = new_cluster("LOC", place=place)
+                    place = None
                 if place is not None:
                     pkey = (place.geonames_id, place.name, place.country)
                     cluster = by_place.get(pkey)
@@ -264,6 +271,23 @@ class Resolver:
             return self._known(self._surnames[key], by_id, new_cluster, "PERSON")
         return None
 
+    def _document_places(
+        self, mentions: Sequence[Mention], article: Article, context: list[str]
+    ) -> dict[str, Place]:
+        """The article's place names resolved together, each reading weighed with the others."""
+        if self.gazetteer is None:
+            return {}
+        names = []
+        for m in mentions:
+            if m.label == "LOC" and m.source not in REFERRING and not m.entity_id:
+                name = core_name(m.text, m.label)
+                if name and name not in names:
+                    names.append(name)
+        if not names:
+            return {}
+        found = self.gazetteer.geocode(names, context, text=article.text)
+        return {n: p for n, p in zip(names, found) if p is not None}
+
     def _office_holder(self, role: str, article: Article) -> str | None:
         """The desk person who held the office a phrase names on the article's day, if only one did."""
         words = role.replace(",", " ").split()
@@ -311,12 +335,13 @@ class Resolver:
             if m.source == "coreference":
                 cluster = _antecedent(i, m.label, mentions, owner, lambda c: True)
             elif m.label == "PERSON" and m.role:
-                # a person named by office alone: the holder of that office on that day
-                actor_id = self._office_holder(m.role, article)
-                if actor_id:
-                    cluster = self._known(actor_id, by_id, new_cluster, "PERSON")
-                else:
-                    cluster = _titled(clusters, m.role)
+                # a person named by office alone: first someone of this article who bears the
+                # title, else the holder of that office on that day
+                cluster = _titled(clusters, m.role, before=i, owner=owner)
+                if cluster is None or _qualified_office(m.role):
+                    actor_id = self._office_holder(m.role, article)
+                    if actor_id:
+                        cluster = self._known(actor_id, by_id, new_cluster, "PERSON")
             else:
                 words = m.text.lower().split()
                 head = words[-1] if words else ""
@@ -349,7 +374,9 @@ class Resolver:
                     if not title:
                         continue
                     home = (self.country_of(r.organization) if r.organization else None) or actor.country
-                    pattern = re.compile(r"\b" + re.escape(title) + r"\b")
+                    # an envoy of a state abroad is what news often calls its ambassador
+                    words = re.escape(title).replace("ambassador", "(?:ambassador|envoy)")
+                    pattern = re.compile(r"\b" + words + r"\b")
                     table.append((actor, r, pattern, home))
             self._office_table = table
         return self._office_table
@@ -429,7 +456,7 @@ class Resolver:
             attributes["outlet"] = c.outlet.id
             if c.outlet.country:
                 attributes["country"] = c.outlet.country
-        elif c.place is not None:
+        elif c.place is not None and not (c.place.precision == "context" and c.forms):
             name = c.place.name
             ident = f"loc:{slugify(normalize_name(name))}"
         else:
@@ -444,6 +471,10 @@ class Resolver:
             iso = self.country_of(name)
             if iso:
                 attributes["country"] = iso
+        if c.type == "NORP" and c.place is None and self.gazetteer is not None:
+            iso = attributes.get("country") or self.country_of(name)
+            # a people's country is where a reader looks for them on a map ("Iranian" → Iran)
+            c.place = self.gazetteer.country_place(iso) if iso else None
         if c.titles:
             attributes["titles"] = list(dict.fromkeys(c.titles))
             if "country" not in attributes:
@@ -468,16 +499,48 @@ def _qualified(name: str, context: list[str], gazetteer: Gazetteer) -> list[str]
     return [place.country, *[c for c in context if c != place.country]]
 
 
-def _titled(clusters: list[_Cluster], role: str) -> _Cluster | None:
-    """The latest person of the article who carried this office ("Foreign Secretary ... the Secretary")."""
-    head = role.split()[-1].lower() if role.split() else ""
-    for c in reversed(clusters):
+def _qualified_office(role: str) -> bool:
+    """Whether an office names its country or posting ("Iranian Ambassador to Baghdad")."""
+    words = role.split()
+    return any(w[:1].isupper() for w in words[:-1]) or " to " in role or " in " in role
+
+
+def _titled(
+    clusters: list[_Cluster],
+    role: str,
+    before: int | None = None,
+    owner: dict[int, _Cluster] | None = None,
+) -> _Cluster | None:
+    """The latest person of the article who bore this office ("Foreign Secretary ... the Secretary")."""
+    words = [w for w in role.lower().split() if w not in ("to", "in", "at", "of", "the")]
+    head = next((w for w in reversed(words) if w[:1].isalpha() and w in _OFFICE_WORDS), "")
+    if not head:
+        return None
+    # "the American ambassador" is not the Syrian one named before
+    qualifiers = {w.lower() for w in role.split()[:-1] if w[:1].isupper()}
+    found: _Cluster | None = None
+    best = -1
+    for c in clusters:
         c = c.root()
-        if c.type == "PERSON" and c.forms and any(
-            head in t.lower().split() for t in c.titles
-        ):
-            return c
-    return None
+        if c.type != "PERSON" or not c.forms:
+            continue
+        titles = [t.lower().split() for t in c.titles]
+        if not any(head in t and qualifiers <= set(t) for t in titles):
+            continue
+        # nearest earlier mention wins; without positions, the last such person
+        seen = [i for i, o in (owner or {}).items() if o is c and (before is None or i < before)]
+        where = max(seen) if seen else (-1 if owner else 0)
+        if where >= best:
+            found, best = c, where
+    return found
+
+
+_OFFICE_WORDS = frozenset(
+    ["minister", "president", "secretary", "commander", "general", "ambassador", "envoy",
+     "spokesman", "spokeswoman", "spokesperson", "governor", "mayor", "king", "emir", "prince",
+     "premier", "chancellor", "speaker", "chairman", "colonel", "admiral", "attaché", "attache",
+     "consul", "leader", "chief", "director", "officer", "deputy", "adviser", "advisor"]
+)
 
 
 # A count before a description ("two fighting positions") is not part of what it names.
