@@ -40,8 +40,10 @@ class Extractor:
         outlets: Mapping[str, Outlet],
         settings: Settings | None = None,
         nlp: Language | None = None,
+        events: bool = True,
     ) -> None:
         self.settings = settings or Settings()
+        self.with_events = events  # entities, places and dates alone when False
         self.desk = desk
         self.outlets = dict(outlets)
         self.nlp = nlp if nlp is not None else load_pipeline(self.settings.spacy_model)
@@ -52,15 +54,18 @@ class Extractor:
         self.recognizer = EntityRecognizer(known, self.outlets, self.nlp, self.gazetteer)
         self.resolver = Resolver(known, self.outlets, self.gazetteer)
         self.events = EventExtractor(desk)
-        # other desks' rulers may share this pipeline; only ours runs
-        self._disabled = [
+        # table look-ups instead of the attribute ruler; lemmas only where events need them
+        register_lemmatizer(self.nlp)
+        self._replaced = add_fast_attributes(self.nlp)
+
+    @property
+    def _disabled(self) -> list[str]:
+        """Pipes not to run: other desks' rulers (they may be added to a shared pipeline later)."""
+        return [
             n
             for n in self.nlp.pipe_names
             if n.startswith(RULER_PREFIX) and n != self.recognizer.ruler_name
-        ]
-        # table look-ups instead of the attribute ruler; lemmas only where events need them
-        register_lemmatizer(self.nlp)
-        self._disabled += add_fast_attributes(self.nlp)
+        ] + self._replaced
 
     def annotate(self, article: Article) -> Annotated:
         """Annotate one article; raises ``ItemError`` naming the article when it cannot be processed."""
@@ -109,15 +114,19 @@ class Extractor:
             mentions, entities = self.resolver.resolve(mentions, article)
             dates, infos = _dates(mentions, article)
             by_id = {e.id: e for e in entities}
-            events = self.events.events(
-                doc,
-                article.id,
-                article.outlet_id,
-                article.published,
-                sentences,
-                mentions,
-                by_id,
-                infos,
+            events = (
+                self.events.events(
+                    doc,
+                    article.id,
+                    article.outlet_id,
+                    article.published,
+                    sentences,
+                    mentions,
+                    by_id,
+                    infos,
+                )
+                if self.with_events
+                else []
             )
         except (ValueError, KeyError, IndexError, AttributeError, TypeError) as exc:
             raise ItemError(
