@@ -157,7 +157,7 @@ def _table(rows: dict[str, dict]) -> str:
         for mode, s in by_mode.items():
             cells = " | ".join(f"{s[lab][2]:.2f}" for lab in LABELS)
             p, r, f = s["micro"]
-            lines.append(f"| {name} | {mode} | {cells} | {p:.2f} | {r:.2f} | **{f:.2f}** |")
+            lines.append(f"| {name} | {mode} | {cells} | {p:.3f} | {r:.3f} | **{f:.3f}** |")
     return "\n".join(lines)
 
 
