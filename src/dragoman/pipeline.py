@@ -241,7 +241,9 @@ def collect_feeds(
 def _extractor(ws: Workspace) -> Any:
     from .extract import Extractor
 
-    return Extractor(ws.desk, ws.outlets, ws.settings)
+    # names the analysts tied to entities join the recognition dictionary
+    names = _corrections(ws).known_names()
+    return Extractor(ws.desk, ws.outlets, ws.settings, known_names=names)
 
 
 def _clusterer(ws: Workspace) -> StoryClusterer:

@@ -99,6 +99,33 @@ def with_actors(desk: Desk, extra: Sequence[Actor]) -> Desk:
     return desk.replace(actors=(*desk.actors, *added)) if added else desk
 
 
+def with_names(desk: Desk, names: Sequence[tuple[str, str, str]]) -> Desk:
+    """The desk with extra name forms: (name, type, entity id) an analyst tied to an entity.
+
+    A name for a desk actor becomes one of its aliases; a name for any other entity becomes
+    a small actor of its own with that id. A name another actor already owns is left to it.
+    """
+    if not names:
+        return desk
+    owner = {alias_key(n): a.id for a in desk.actors for n in (a.name, *a.aliases)}
+    extra: dict[str, list[str]] = {}
+    types: dict[str, str] = {}
+    for name, type_, entity_id in names:
+        key = alias_key(name)
+        if not key or key in owner or type_ not in ACTOR_TYPES:
+            continue
+        owner[key] = entity_id
+        extra.setdefault(entity_id, []).append(name)
+        types.setdefault(entity_id, type_)
+    actors = []
+    for actor in desk.actors:
+        more = extra.pop(actor.id, [])
+        actors.append(actor.replace(aliases=(*actor.aliases, *more)) if more else actor)
+    for entity_id, forms in extra.items():
+        actors.append(Actor(id=entity_id, name=forms[0], type=types[entity_id], aliases=tuple(forms[1:])))
+    return desk.replace(actors=tuple(actors))
+
+
 def load_grade_notes(path: str | Path | None = None) -> dict[str, str]:
     """Outlet id -> the note explaining its reliability grade (outlets without a note left out)."""
     where = Path(path) if path is not None else default_sources_path()

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..desk.load import load_actors, with_actors
+from ..desk.load import load_actors, with_actors, with_names
 from ..errors import ItemError
 from ..records import Annotated, Article, DateMention, Desk, Mention, Outlet, Sentence
 from ..settings import Settings
@@ -41,6 +41,7 @@ class Extractor:
         settings: Settings | None = None,
         nlp: Language | None = None,
         events: bool = True,
+        known_names: Sequence[tuple[str, str, str]] = (),
     ) -> None:
         self.settings = settings or Settings()
         self.with_events = events  # entities, places and dates alone when False
@@ -51,6 +52,7 @@ class Extractor:
         self.gazetteer = Gazetteer(desk)
         # the desk's actors first, then the shared dictionary of the region's well-known actors
         known = with_actors(desk, load_actors()) if self.settings.common_actors else desk
+        known = with_names(known, known_names)
         self.recognizer = EntityRecognizer(known, self.outlets, self.nlp, self.gazetteer)
         self.resolver = Resolver(known, self.outlets, self.gazetteer)
         self.events = EventExtractor(desk)

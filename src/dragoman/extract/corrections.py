@@ -119,6 +119,22 @@ class Corrections:
         """Ids of the entities that end, through merges, in this one."""
         return sorted(s for s in self._into if self.final(s) == entity_id)
 
+    def known_names(self) -> list[tuple[str, str, str]]:
+        """(name, entity type, final entity id) for every name an analyst tied to an entity.
+
+        Recognition adds them to its dictionary, so that an alias also finds spans the
+        statistical model would miss.
+        """
+        out = []
+        for entity_id in {self.final(i) for i in self._names}:
+            entity = self._snapshot.get(entity_id)
+            if entity is None or entity.type not in ("PERSON", "ORG", "LOC", "NORP"):
+                continue
+            for name in sorted(self.names_gained(entity_id)):
+                if name.strip():
+                    out.append((name, entity.type, entity_id))
+        return out
+
     def alias_target(self, text: str) -> str | None:
         """The entity an analyst's alias links this mention text to, after merges."""
         if not self._alias:

@@ -531,7 +531,8 @@ def build_patterns(desk: Desk | None, outlets: Mapping[str, Outlet]) -> list[dic
     for actor in desk.actors if desk else ():
         label = actor.type if actor.type in NAMED else "ORG"
         for name in (actor.name, *actor.aliases):
-            for form in name_forms(name):
+            # the name exactly as given too: an analyst's alias may be all lower case
+            for form in name_forms(name) | {" ".join(name.split())}:
                 # an actor's own name outranks an outlet's alias of the same spelling
                 patterns[form] = {"label": label, "pattern": form, "id": actor.id}
     return sorted(patterns.values(), key=lambda p: p["pattern"])

@@ -337,11 +337,16 @@ class Resolver:
             elif m.label == "PERSON" and m.role:
                 # a person named by office alone: first someone of this article who bears the
                 # title, else the holder of that office on that day
-                cluster = _titled(clusters, m.role, before=i, owner=owner)
-                if cluster is None or _qualified_office(m.role):
+                if m.text.split()[0].lower() in ("a", "an"):
+                    cluster = None  # "a spokesman": someone not named, not a known holder
+                elif _qualified_office(m.role):
                     actor_id = self._office_holder(m.role, article)
                     if actor_id:
                         cluster = self._known(actor_id, by_id, new_cluster, "PERSON")
+                    else:
+                        cluster = _titled(clusters, m.role, before=i, owner=owner)
+                else:
+                    cluster = _titled(clusters, m.role, before=i, owner=owner)
             else:
                 words = m.text.lower().split()
                 head = words[-1] if words else ""
