@@ -688,15 +688,19 @@ class EntityRecognizer:
         return span
 
     def _countries(self, doc: Doc, spans: list[_Span]) -> set[str]:
-        """Countries the text names (ISO2)."""
+        """Countries the text names (ISO2), found once per doc."""
         if self.gazetteer is None:
             return set()
-        found = {
-            self.gazetteer.is_country(doc[s.start : s.end].text)
-            for s in spans
-            if s.label in ("LOC", "ORG")
-        }
-        return {c for c in found if c}
+        cached = doc.user_data.get("dragoman_countries")
+        if cached is None:
+            text = _text_of(doc)
+            found = {
+                self.gazetteer.is_country(text[doc[s.start].idx : doc[s.end - 1].idx + len(doc[s.end - 1])])
+                for s in spans
+                if s.label in ("LOC", "ORG")
+            }
+            cached = doc.user_data["dragoman_countries"] = {c for c in found if c}
+        return cached
 
     def _unlabelled_places(self, doc: Doc, spans: list[_Span]) -> list[_Span]:
         """Proper names the model left unlabelled that are towns of a country the text names."""
@@ -706,8 +710,17 @@ class EntityRecognizer:
         taken = {i for s in spans for i in range(s.start, s.end)}
         found = []
         for chunk in _chunks(doc):
-            names = [t for t in chunk if t.pos_ == "PROPN" or (t.i > chunk.start and t.lower_ in _NAME_PARTICLES)]
-            if not names or chunk.root.pos_ != "PROPN" or any(t.i in taken for t in chunk):
+            root = chunk.root
+            if root.pos_ != "PROPN" or root.i in taken:
+                continue
+            if any(i in taken for i in range(chunk.start, chunk.end)):
+                continue
+            names = [
+                t
+                for t in chunk
+                if t.pos_ == "PROPN" or (t.i > chunk.start and t.lower_ in _NAME_PARTICLES)
+            ]
+            if not names:
                 continue
             start, end = names[0].i, names[-1].i + 1
             if end - start > 3 or end - 1 != chunk.root.i or not doc[start].text[:1].isupper():
@@ -1003,6 +1016,8 @@ def _nominals(doc: Doc, spans: list[_Span], roles: Sequence[_Span] = ()) -> list
     in_roles = {i for r in roles for i in range(r.start, r.end)}
     for chunk in _chunks(doc):
         root = chunk.root
+        if root.lower_ not in _ANY_HEAD:
+            continue  # most noun phrases stand for nothing these rules look for
         start, end = chunk.start, root.i + 1
         while start < end and (
             doc[start].is_punct
@@ -1148,6 +1163,12 @@ _NO_SPAN = _Span(0, 0, "", "")
 _SHIP_PREFIXES = frozenset(
     {"USS", "USNS", "HMS", "HMAS", "HMCS", "HMNZS", "FS", "INS", "ITS", "ESPS", "HNLMS", "FGS",
      "TCG", "RFS", "KRI", "ROKS", "JS", "HDMS", "HNoMS", "HSwMS"}
+)
+
+
+# every head word some rule of ``_nominals`` reads
+_ANY_HEAD = (
+    _GROUP_HEADS | _BODY_HEADS | _SITE_HEADS | _PERSON_HEADS | _FACILITY_HEADS | _LONE_BODIES
 )
 
 

@@ -281,8 +281,9 @@ class Resolver:
         for m in mentions:
             if m.label == "LOC" and m.source not in REFERRING and not m.entity_id:
                 name = core_name(m.text, m.label)
-                if name and name not in names:
-                    names.append(name)
+                if not name or name in names or normalize_name(name) in self._actor_keys:
+                    continue  # desk places are known without the gazetteer
+                names.append(name)
         if not names:
             return {}
         found = self.gazetteer.geocode(names, context, text=article.text)
