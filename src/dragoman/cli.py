@@ -6,7 +6,7 @@ import json
 import sys
 import time
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Optional
 
@@ -459,6 +459,169 @@ def entities_revert(
     try:
         with open_workspace(home) as ws:
             report = revert_entity_correction(ws, correction_id)
+    except DragomanError as exc:
+        _fail(exc)
+    if report.correction_id is None:
+        typer.echo(f"nothing to do: {report.note}")
+    else:
+        typer.echo(f"reverted correction {correction_id}; {report.note}")
+
+
+stories_app = typer.Typer(
+    help="Look at the stories and correct them (merge, split).",
+    no_args_is_help=True,
+)
+app.add_typer(stories_app, name="stories")
+
+
+def _day(value: datetime | None) -> str:
+    return value.date().isoformat() if value else "----------"
+
+
+@stories_app.command("list")
+def stories_list(
+    date_from: Optional[str] = typer.Option(
+        None, "--from", help="Seen on or after this day (YYYY-MM-DD)."
+    ),
+    date_to: Optional[str] = typer.Option(
+        None, "--to", help="Seen on or before this day (YYYY-MM-DD)."
+    ),
+    limit: int = typer.Option(50, "--limit", min=1, help="Show at most this many."),
+    home: Optional[Path] = typer.Option(None, "--home", help=HOME_HELP),
+) -> None:
+    """Stories, the most recently seen first: id, dates, arena, articles, credibility, title."""
+    from .pipeline import list_stories, open_workspace
+
+    start = _parse_date(date_from, "--from") if date_from else None
+    end = _parse_date(date_to, "--to") if date_to else None
+    try:
+        with open_workspace(home) as ws:
+            rows = list_stories(ws, start, end, limit=limit)
+    except DragomanError as exc:
+        _fail(exc)
+    if not rows:
+        err.print("no stories match", highlight=False)
+    for row in rows:
+        s = row.story
+        typer.echo(
+            f"{s.id:<15} {_day(s.first_seen)} {_day(s.last_seen)} {s.arena or '-':<12} "
+            f"{len(s.article_ids):>3} art  cred {s.credibility}  {row.title}"
+        )
+
+
+@stories_app.command("show")
+def stories_show(
+    story_id: str = typer.Argument(..., help="Story id (see: dragoman stories list)."),
+    home: Optional[Path] = typer.Option(None, "--home", help=HOME_HELP),
+) -> None:
+    """One story: dates, arena, grades with their reason, and its articles."""
+    from .pipeline import open_workspace, story_details
+    from .stories.assess import GRADE_WORDS
+
+    try:
+        with open_workspace(home) as ws:
+            view = story_details(ws, story_id)
+    except DragomanError as exc:
+        _fail(exc)
+    s = view.story
+    grades = ", ".join(f"{o} {g}" for o, g in sorted(s.outlet_grades.items()))
+    typer.echo(f"id          {s.id}")
+    typer.echo(f"seen        {_day(s.first_seen)} to {_day(s.last_seen)}")
+    typer.echo(f"arena       {s.arena or '-'}")
+    typer.echo(f"themes      {', '.join(s.themes) or '-'}")
+    typer.echo(f"credibility {s.credibility} ({GRADE_WORDS.get(s.credibility, '?')})")
+    typer.echo(f"reason      {s.credibility_reason or '-'}")
+    typer.echo(f"outlets     {grades or '-'}")
+    typer.echo(f"salience    {s.salience}")
+    typer.echo(f"articles    {len(s.article_ids)} ({len(s.duplicates)} reprints)")
+    for a in view.articles:
+        copy = f"  reprint of {s.duplicates[a.id]}" if a.id in s.duplicates else ""
+        typer.echo(f"  {a.id}  {_day(a.published)}  {a.outlet_id:<16} {a.title}{copy}")
+
+
+def _story_correction_done(what: str, report: CorrectionReport) -> None:
+    if report.correction_id is None:
+        typer.echo(f"nothing to do: {report.note}")
+        return
+    typer.echo(
+        f"{what} (correction {report.correction_id}): {report.articles} articles moved, "
+        f"{report.stories} stories re-assessed"
+    )
+
+
+@stories_app.command("merge")
+def stories_merge(
+    source: str = typer.Argument(..., help="Story whose articles move; it disappears."),
+    target: str = typer.Argument(..., help="Story that receives them and keeps its id."),
+    home: Optional[Path] = typer.Option(None, "--home", help=HOME_HELP),
+) -> None:
+    """Merge story SOURCE into TARGET; the correction survives re-processing."""
+    from .pipeline import merge_stories, open_workspace
+
+    try:
+        with open_workspace(home) as ws:
+            report = merge_stories(ws, source, target)
+    except DragomanError as exc:
+        _fail(exc)
+    _story_correction_done(f"merged {source} into {target}", report)
+
+
+@stories_app.command("split")
+def stories_split(
+    story_id: str = typer.Argument(..., help="Story to split."),
+    article_ids: list[str] = typer.Argument(..., help="Articles that leave it, together."),
+    home: Optional[Path] = typer.Option(None, "--home", help=HOME_HELP),
+) -> None:
+    """Move articles out of a story into a new story; the correction survives re-processing."""
+    from .pipeline import open_workspace, split_story
+
+    try:
+        with open_workspace(home) as ws:
+            report = split_story(ws, story_id, article_ids)
+    except DragomanError as exc:
+        _fail(exc)
+    _story_correction_done(f"split {story_id}: new story {report.note}", report)
+
+
+@stories_app.command("corrections")
+def stories_corrections(
+    all_: bool = typer.Option(False, "--all", help="Include reverted corrections."),
+    home: Optional[Path] = typer.Option(None, "--home", help=HOME_HELP),
+) -> None:
+    """The story corrections made so far, oldest first."""
+    from .pipeline import open_workspace, story_corrections
+
+    try:
+        with open_workspace(home) as ws:
+            rows = story_corrections(ws, include_reverted=all_)
+    except DragomanError as exc:
+        _fail(exc)
+    if not rows:
+        err.print("no story corrections", highlight=False)
+    for row in rows:
+        p = row["payload"]
+        if row["kind"] == "story_merge":
+            what = f"merge {p.get('source')} -> {p.get('target')}"
+        else:
+            moved = " ".join(p.get("articles") or ())
+            what = f"split {p.get('story')} -> {p.get('new_story')}: {moved}"
+        state = f"  (reverted {row['reverted_at'][:10]})" if row["reverted_at"] else ""
+        typer.echo(f"{row['id']:>4}  {row['created_at'][:10]}  {row['author']:<8} {what}{state}")
+
+
+@stories_app.command("revert")
+def stories_revert(
+    correction_id: int = typer.Argument(
+        ..., help="Correction number (see: dragoman stories corrections)."
+    ),
+    home: Optional[Path] = typer.Option(None, "--home", help=HOME_HELP),
+) -> None:
+    """Revert a story correction; it stops applying from the next re-processing."""
+    from .pipeline import open_workspace, revert_story_correction
+
+    try:
+        with open_workspace(home) as ws:
+            report = revert_story_correction(ws, correction_id)
     except DragomanError as exc:
         _fail(exc)
     if report.correction_id is None:

@@ -7,7 +7,7 @@ knows the order collect → extract → cluster → assess → write.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
@@ -23,6 +23,7 @@ from .store import Store
 from .stories.arena import ArenaClassifier
 from .stories.assess import assess_story
 from .stories.cluster import StoryClusterer
+from .stories.corrections import StoryConstraints, apply_story_corrections
 from .stories.dedup import DuplicateIndex
 
 if TYPE_CHECKING:
@@ -253,14 +254,22 @@ def _clusterer(ws: Workspace) -> StoryClusterer:
     )
 
 
-def _restore(ws: Workspace, clusterer: StoryClusterer, since: datetime | None) -> None:
-    """Load the open stories (those still inside the window) into the clusterer."""
+def _restore(
+    ws: Workspace, clusterer: StoryClusterer, since: datetime | None
+) -> dict[str, str | None]:
+    """Load the open stories (those still inside the window) into the clusterer.
+
+    Returns the reprint links of the restored articles (reprint id -> original id).
+    """
+    duplicates: dict[str, str | None] = {}
     for story in ws.store.stories(start=since):
+        duplicates.update(story.duplicates)
         for aid in story.article_ids:
             ann = ws.store.annotations(aid)
             art = ann.article if ann else ws.store.get_article(aid)
             if art is not None:
                 clusterer.assign(aid, story.id, art, ann)
+    return duplicates
 
 
 def _corrections(ws: Workspace) -> Corrections:
@@ -280,6 +289,37 @@ def _assess(
     ws.store.save_story(_check("assess", Story, story))
 
 
+def _story_rules(ws: Workspace) -> StoryConstraints:
+    return StoryConstraints.from_rows(ws.store.corrections())
+
+
+def _place_stories(
+    ws: Workspace,
+    clusterer: StoryClusterer,
+    duplicates: Mapping[str, str | None],
+    reprocess: bool,
+) -> tuple[dict[str, list[str]], set[str], set[str]]:
+    """The clusterer's stories with the story corrections applied.
+
+    Returns the members of each story, the stories the corrections changed, and the
+    stories the corrections emptied.
+    """
+    before: dict[str, list[str]] = {}
+    for aid, sid in clusterer.story_of.items():
+        before.setdefault(sid, []).append(aid)
+    rules = _story_rules(ws)
+    if not rules:
+        return before, set(), set()
+    # stored stories the clusterer did not load keep their ids (all are rebuilt on reprocess)
+    reserved = set() if reprocess else ws.store.story_ids() - set(before)
+    placed = apply_story_corrections(clusterer.story_of, rules, duplicates, reserved)
+    after: dict[str, list[str]] = {}
+    for aid, sid in placed.items():
+        after.setdefault(sid, []).append(aid)
+    changed = {sid for sid, ids in after.items() if set(ids) != set(before.get(sid, ()))}
+    return after, changed, set(before) - set(after)
+
+
 def process(
     ws: Workspace,
     extractor: Any = None,
@@ -290,7 +330,8 @@ def process(
 
     With ``reprocess``, every stored article is extracted again and the whole archive is
     clustered afresh; stories that no longer exist are removed. Either way the analysts'
-    entity corrections are applied to each article before it is saved.
+    entity corrections are applied to each article before it is saved, and their story
+    merges and splits to the clustering before the stories are assessed.
     """
     report = ProcessReport()
     pending = ws.store.articles() if reprocess else ws.store.unprocessed_articles()
@@ -299,30 +340,41 @@ def process(
         return report
     extractor = extractor or _extractor(ws)
     clusterer = _clusterer(ws)
+    duplicates: dict[str, str | None] = {}
     if not reprocess:
         dated = [a.published for a in pending if a.published]
         since = min(dated) - clusterer.window if dated else None
-        _restore(ws, clusterer, since)
+        duplicates = _restore(ws, clusterer, since)
     previous = {s.id for s in ws.store.stories()} if reprocess else set()
     corrections = _corrections(ws)
-    touched: set[str] = set()
+    new_ids: list[str] = []
     for ann in extractor.annotate_many(pending):
         _check("extract", Annotated, ann)
         ann = _check("corrections", Annotated, corrections.apply(ann))
         ws.store.save_annotations(ann)
-        touched.add(clusterer.add(ann.article, ann, ann.article.duplicate_of))
+        clusterer.add(ann.article, ann, ann.article.duplicate_of)
+        new_ids.append(ann.article.id)
+        duplicates[ann.article.id] = ann.article.duplicate_of
         report.articles += 1
         if on_item:
             on_item()
+    # the analysts' story merges and splits win over the clusterer's choices
+    members, changed, vanished = _place_stories(ws, clusterer, duplicates, reprocess)
+    fresh = set(new_ids)
+    touched = {sid for sid, ids in members.items() if not fresh.isdisjoint(ids)} | changed
     classifier = ArenaClassifier(ws.desk)
     for sid in sorted(touched):
-        _assess(ws, classifier, sid, clusterer.members(sid))
+        _assess(ws, classifier, sid, members[sid])
     if reprocess:
         # old stories are dropped only once the new ones are saved
         for sid in sorted(previous - touched):
             ws.store.delete_story(sid)
         report.stories_removed = len(previous - touched)
         ws.store.prune_entities()
+    else:
+        for sid in sorted(vanished):
+            ws.store.delete_story(sid)
+        report.stories_removed = len(vanished)
     report.stories_touched = len(touched)
     report.stories_total = len(ws.store.stories())
     return report
@@ -483,6 +535,198 @@ def revert_entity_correction(ws: Workspace, correction_id: int) -> CorrectionRep
     return CorrectionReport(
         correction_id,
         note="stored annotations keep it until: dragoman process --reprocess",
+    )
+
+
+# --- story corrections ----------------------------------------------------------------------
+
+
+@dataclass
+class StoryLine:
+    story: Story
+    title: str  # the title of its first article
+
+
+@dataclass
+class StoryView:
+    story: Story
+    articles: list[Article]  # in the story's order (by publication)
+
+
+def list_stories(
+    ws: Workspace,
+    start: date | None = None,
+    end: date | None = None,
+    limit: int | None = 50,
+) -> list[StoryLine]:
+    """Stored stories seen in [start, end], the most recently seen first, with a title."""
+    lower = _day_bounds(start, start)[0] if start else None
+    upper = _day_bounds(end, end)[1] if end else None
+    found = ws.store.stories(start=lower, end=upper)
+    found.sort(key=lambda s: (s.last_seen or datetime.min.replace(tzinfo=timezone.utc), s.id))
+    found.reverse()
+    if limit is not None:
+        found = found[: max(limit, 0)]
+    firsts = [s.article_ids[0] for s in found if s.article_ids]
+    titles = {a.id: a.title for a in ws.store.articles(ids=firsts)} if firsts else {}
+    return [
+        StoryLine(s, titles.get(s.article_ids[0], "") if s.article_ids else "") for s in found
+    ]
+
+
+def _story_kinds() -> tuple[str, ...]:
+    from .stories.corrections import KINDS
+
+    return KINDS
+
+
+def _merged_away(ws: Workspace, story_id: str) -> str | None:
+    """Where the articles of a story that a merge removed are now, if one did."""
+    from .stories.corrections import MERGE
+
+    for row in reversed(ws.store.corrections(kind=MERGE)):
+        payload = row["payload"]
+        if payload.get("source") == story_id:
+            for aid in payload.get("articles") or ():
+                where = ws.store.story_of(aid)
+                if where:
+                    return where
+    return None
+
+
+def _stored_story(ws: Workspace, story_id: str) -> Story:
+    story = ws.store.story(story_id)
+    if story is not None:
+        return story
+    where = _merged_away(ws, story_id)
+    if where is not None:
+        raise DragomanError(f"story {story_id!r} was merged into {where!r}")
+    raise DragomanError(f"no story {story_id!r} in the store; see: dragoman stories list")
+
+
+def story_details(ws: Workspace, story_id: str) -> StoryView:
+    """One stored story with its articles."""
+    story = _stored_story(ws, story_id)
+    by_id = {a.id: a for a in ws.store.articles(ids=story.article_ids)}
+    return StoryView(story, [by_id[aid] for aid in story.article_ids if aid in by_id])
+
+
+def merge_stories(ws: Workspace, source_id: str, target_id: str) -> CorrectionReport:
+    """Move story SOURCE's articles into story TARGET; SOURCE disappears, TARGET is re-assessed."""
+    from .stories.corrections import MERGE, merge_payload
+
+    if source_id == target_id:
+        raise DragomanError(f"cannot merge story {source_id!r} into itself")
+    if ws.store.story(source_id) is None and _merged_away(ws, source_id) == target_id:
+        return CorrectionReport(note=f"{source_id} is already merged into {target_id}")
+    source = _stored_story(ws, source_id)
+    target = _stored_story(ws, target_id)
+    cid = ws.store.add_correction(
+        MERGE, merge_payload(source.id, source.article_ids, target.id, target.article_ids)
+    )
+    members = list(dict.fromkeys(target.article_ids + source.article_ids))
+    _assess(ws, ArenaClassifier(ws.desk), target.id, members)
+    ws.store.delete_story(source.id)
+    return CorrectionReport(cid, len(source.article_ids), 1)
+
+
+def _reprints_of(story: Story, article_ids: Iterable[str]) -> list[str]:
+    """Reprints in a story of the given articles, following reprints of reprints."""
+    found: list[str] = []
+    wanted = set(article_ids)
+    grew = True
+    while grew:
+        grew = False
+        for copy, original in story.duplicates.items():
+            if original in wanted and copy not in wanted:
+                wanted.add(copy)
+                found.append(copy)
+                grew = True
+    return found
+
+
+def split_story(ws: Workspace, story_id: str, article_ids: Sequence[str]) -> CorrectionReport:
+    """Take articles out of a story into a new story of their own; both are re-assessed.
+
+    The reprints of the articles leave with them. ``note`` names the new story.
+    """
+    from .stories.corrections import SPLIT, new_story_id, split_payload
+
+    named = list(dict.fromkeys(article_ids))
+    if not named:
+        raise DragomanError("name the articles to split out of the story")
+    story = _stored_story(ws, story_id)
+    inside = set(story.article_ids)
+    missing = [aid for aid in named if aid not in inside]
+    if missing:
+        if len(missing) == len(named):
+            # the same split again changes nothing
+            for row in ws.store.corrections(kind=SPLIT):
+                p = row["payload"]
+                where = {ws.store.story_of(aid) for aid in named}
+                if (
+                    p.get("story") == story.id
+                    and set(named) <= set(p.get("articles") or ())
+                    and len(where) == 1
+                    and None not in where
+                ):
+                    return CorrectionReport(
+                        note=f"these articles were already split out of {story.id} "
+                        f"into {where.pop()}"
+                    )
+        aid = missing[0]
+        if not ws.store.has_article(aid):
+            raise DragomanError(f"no article {aid!r} in the store")
+        where_now = ws.store.story_of(aid)
+        elsewhere = f" (it is in {where_now})" if where_now else ""
+        raise DragomanError(f"article {aid!r} is not in story {story.id!r}{elsewhere}")
+    for aid in named:
+        original = story.duplicates.get(aid)
+        if original and original in inside and original not in named:
+            raise DragomanError(
+                f"article {aid!r} is a reprint of {original!r}, which stays; "
+                f"split {original!r} instead (its reprints follow it)"
+            )
+    leaving = named + _reprints_of(story, named)
+    order = {aid: n for n, aid in enumerate(story.article_ids)}
+    leaving.sort(key=order.__getitem__)
+    staying = [aid for aid in story.article_ids if aid not in set(leaving)]
+    if not staying:
+        raise DragomanError(
+            f"cannot split every article out of story {story.id!r}; it would stay as it is"
+        )
+    new_id = new_story_id(leaving, ws.store.story_ids())
+    cid = ws.store.add_correction(SPLIT, split_payload(story.id, leaving, staying, new_id))
+    classifier = ArenaClassifier(ws.desk)
+    _assess(ws, classifier, story.id, staying)
+    _assess(ws, classifier, new_id, leaving)
+    return CorrectionReport(cid, len(leaving), 2, new_id)
+
+
+def story_corrections(ws: Workspace, include_reverted: bool = False) -> list[dict]:
+    """The logged story corrections, oldest first."""
+    kinds = _story_kinds()
+    rows = ws.store.corrections(include_reverted=include_reverted)
+    return [r for r in rows if r["kind"] in kinds]
+
+
+def revert_story_correction(ws: Workspace, correction_id: int) -> CorrectionReport:
+    """Mark a story correction as reverted; it stops applying from the next re-processing."""
+    rows = {r["id"]: r for r in ws.store.corrections(include_reverted=True)}
+    row = rows.get(correction_id)
+    if row is None:
+        raise DragomanError(f"no correction {correction_id}; see: dragoman stories corrections")
+    if row["kind"] not in _story_kinds():
+        raise DragomanError(
+            f"correction {correction_id} is not a story correction ({row['kind']}); "
+            "see: dragoman entities corrections"
+        )
+    if row["reverted_at"]:
+        return CorrectionReport(note=f"correction {correction_id} was already reverted")
+    ws.store.revert_correction(correction_id)
+    return CorrectionReport(
+        correction_id,
+        note="stored stories keep it until: dragoman process --reprocess",
     )
 
 

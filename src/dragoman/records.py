@@ -149,6 +149,10 @@ class Desk(Record):
     verbs: dict[str, tuple[str, ...]] = field(default_factory=dict)  # event type -> lemmas
     cadence_days: int = 14
     country_terms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # ISO2 -> names, demonyms
+    # Overrides of the credibility rules and salience weights (stories/assess.py holds the
+    # defaults); only the settings the desk file gives are kept here.
+    credibility: dict[str, Any] = field(default_factory=dict)
+    salience: dict[str, Any] = field(default_factory=dict)
 
 
 # --- collected material -------------------------------------------------------------------

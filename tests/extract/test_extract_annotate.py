@@ -143,25 +143,66 @@ def event_for(annotated: Annotated, trigger: str):  # type: ignore[no-untyped-de
 
 
 @pytest.mark.parametrize(
-    ("text", "trigger", "mode"),
+    ("text", "trigger", "mode", "kind", "cameo"),
     [
-        ("Qasem Soleimani met Iraqi commanders in Baghdad on Monday.", "met", "asserted"),
-        ("Qasem Soleimani did not meet Iraqi commanders in Baghdad.", "meet", "negated"),
-        ("Qasem Soleimani will meet Iraqi commanders in Baghdad.", "meet", "future"),
-        ("Qasem Soleimani plans to meet Iraqi commanders in Baghdad.", "meet", "future"),
-        ("Qasem Soleimani could meet Iraqi commanders in Baghdad.", "meet", "hypothetical"),
+        (
+            "Qasem Soleimani met Iraqi commanders in Baghdad on Monday.",
+            "met",
+            "asserted",
+            "CONSULT",
+            "040",
+        ),
+        (
+            "Qasem Soleimani did not meet Iraqi commanders in Baghdad.",
+            "meet",
+            "negated",
+            "CONSULT",
+            "040",
+        ),
+        # an announced meeting is coded as the intent to meet (CAMEO 036), its mode kept
+        (
+            "Qasem Soleimani will meet Iraqi commanders in Baghdad.",
+            "meet",
+            "future",
+            "AGREE",
+            "036",
+        ),
+        (
+            "Qasem Soleimani plans to meet Iraqi commanders in Baghdad.",
+            "meet",
+            "future",
+            "AGREE",
+            "036",
+        ),
+        (
+            "Qasem Soleimani could meet Iraqi commanders in Baghdad.",
+            "meet",
+            "hypothetical",
+            "AGREE",
+            "036",
+        ),
         (
             "If Qasem Soleimani meets Iraqi commanders, the talks will stall.",
             "meets",
             "hypothetical",
+            "CONSULT",
+            "040",
         ),
-        ("Qasem Soleimani met Iraqi commanders in Baghdad on March 3.", "met", "historical"),
+        (
+            "Qasem Soleimani met Iraqi commanders in Baghdad on March 3.",
+            "met",
+            "historical",
+            "CONSULT",
+            "040",
+        ),
     ],
 )
-def test_event_modes(extractor: Extractor, text: str, trigger: str, mode: str) -> None:
+def test_event_modes(
+    extractor: Extractor, text: str, trigger: str, mode: str, kind: str, cameo: str
+) -> None:
     event = event_for(extractor.annotate(article(text)), trigger)
     assert event.mode == mode
-    assert event.type == "CONSULT" and event.cameo == "040"
+    assert (event.type, event.cameo) == (kind, cameo)
     assert [a.entity_id for a in event.actors] == ["qasem-soleimani"]
     assert event.actors[0].country == "IR"
 
@@ -229,15 +270,17 @@ def test_no_publication_date_leaves_relative_dates_empty(extractor: Extractor) -
     assert event_for(annotated, "met").mode == "asserted"
 
 
-def test_desk_verbs_replace_the_default_vocabulary(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_desk_verbs_extend_the_default_vocabulary(nlp) -> None:  # type: ignore[no-untyped-def]
     from conftest import make_desk, make_outlets
 
-    custom = Extractor(make_desk({"THREATEN": ("warn",)}), make_outlets(), nlp=nlp)
+    # the desk types "meet" its own way; "warn" still comes from the shipped vocabulary
+    custom = Extractor(make_desk({"COOPERATE": ("meet",)}), make_outlets(), nlp=nlp)
     annotated = custom.annotate(
         article("Qasem Soleimani warned Israel. Qasem Soleimani met Iraqi commanders.")
     )
     assert [(e.trigger, e.type, e.cameo) for e in annotated.events] == [
-        ("warned", "THREATEN", "130")
+        ("warned", "THREATEN", "130"),
+        ("met", "COOPERATE", "060"),  # the fine code of "meet" (040) belongs to CONSULT
     ]
 
 

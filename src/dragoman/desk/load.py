@@ -23,6 +23,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import ConfigError
 from ..records import RELIABILITY_GRADES, Actor, Arena, Desk, Feed, Outlet, Role
+from ..stories.assess import CREDIBILITY_SETTINGS, SALIENCE_SETTINGS
 
 OUTLET_KINDS = ("news", "agency", "website", "telegram", "tv", "newspaper")
 FEED_KINDS = ("rss", "atom", "html", "telegram")
@@ -44,7 +45,9 @@ _OUTLET_OPTIONAL = (
     "citation_names", "language", "orientation", "owner", "grade_note", "domains", "feeds",
 )  # fmt: skip
 _DESK_REQUIRED = ("id", "title", "arenas")
-_DESK_OPTIONAL = ("cadence_days", "country_terms", "themes", "verbs", "actors")
+_DESK_OPTIONAL = (
+    "cadence_days", "country_terms", "themes", "verbs", "actors", "credibility", "salience",
+)  # fmt: skip
 _ARENA_REQUIRED = ("id", "title")
 _ARENA_OPTIONAL = ("involves", "concerns", "keywords", "priority")
 _ACTOR_REQUIRED = ("id", "name", "type")
@@ -238,6 +241,12 @@ class _Reader:
         verbs = self._verbs(top["verbs"]) if "verbs" in top else {}
         arenas = self._arenas(top["arenas"], terms)
         actors = self._actors(top["actors"]) if "actors" in top else ()
+        credibility = self._credibility(top["credibility"]) if "credibility" in top else {}
+        salience = (
+            self._settings(top["salience"], "salience", SALIENCE_SETTINGS)
+            if "salience" in top
+            else {}
+        )
         return Desk(
             id=desk_id,
             title=title,
@@ -247,6 +256,8 @@ class _Reader:
             verbs=verbs,
             cadence_days=cadence,
             country_terms=terms,
+            credibility=credibility,
+            salience=salience,
         )
 
     # --- sources --------------------------------------------------------------------------
@@ -448,6 +459,88 @@ class _Reader:
             start=start,
             end=end,
         )
+
+    # --- credibility and salience ----------------------------------------------------------
+
+    def _credibility(self, node: Node) -> dict[str, Any]:
+        out = self._settings(node, "credibility", CREDIBILITY_SETTINGS)
+        if not out:
+            return out
+        # Defaults fill what the desk leaves out, so check the pair as it will be used.
+        probable = out.get("probable_outlets", 2)
+        confirmed = out.get("confirmed_outlets", 3)
+        keys = {str(k.value): k for k, _ in self._pairs(node, "credibility")}
+        if probable < 2:
+            self._fail(
+                keys["probable_outlets"],
+                "credibility: probable_outlets must be at least 2 (one outlet is graded by "
+                f"single_outlet_grades), got {probable}",
+            )
+        if confirmed < probable:
+            where = keys.get("confirmed_outlets", keys.get("probable_outlets"))
+            self._fail(
+                where,
+                f"credibility: confirmed_outlets ({confirmed}) must not be smaller than "
+                f"probable_outlets ({probable})",
+            )
+        return out
+
+    def _settings(self, node: Node, section: str, kinds: dict[str, str]) -> dict[str, Any]:
+        """The settings a desk section gives, each checked against its kind."""
+        if _is_null(node):
+            return {}
+        keys = self._keys(node, section, (), tuple(kinds))
+        out: dict[str, Any] = {}
+        for key, value in keys.items():
+            what = f"{section}: {key}"
+            kind = kinds[key]
+            if kind == "count":
+                out[key] = self._int(value, what, minimum=1)
+            elif kind == "grade":
+                out[key] = self._grade(value, what)
+            elif kind == "positive":
+                out[key] = self._number(value, what, above=0.0)
+            elif kind == "ratio":
+                out[key] = self._number(value, what, above=1.0)
+            elif kind == "weight":
+                out[key] = self._number(value, what, least=0.0)
+            elif kind == "yes_no":
+                if not isinstance(value, ScalarNode) or value.tag != _TAG + "bool":
+                    self._fail(value, f"{what} must be true or false, got {_describe(value)}")
+                out[key] = bool(self._scalar(value))
+            elif kind == "phrases":
+                out[key] = self._texts(value, what)
+            elif kind == "grades_by_reliability":
+                grades: dict[str, int] = {}
+                for grade_node, item in self._pairs(value, what):
+                    grade = self._choice(grade_node, f"{what}: reliability", RELIABILITY_GRADES)
+                    grades[grade] = self._grade(item, f"{what}: {grade}")
+                out[key] = grades
+            elif kind == "severity_by_type":
+                table: dict[str, float] = {}
+                for type_node, item in self._pairs(value, what):
+                    kind_name = self._choice(type_node, f"{what}: event type", EVENT_TYPES)
+                    table[kind_name] = self._number(item, f"{what}: {kind_name}", least=0.0)
+                out[key] = table
+            else:  # pragma: no cover - a kind named in stories/assess.py but not read here
+                raise AssertionError(f"setting kind {kind!r} of {what} has no reader")
+        return out
+
+    def _grade(self, node: Node, what: str) -> int:
+        value = self._int(node, what, minimum=1)
+        if value > 6:
+            self._fail(node, f"{what} must be a credibility grade from 1 to 6, got {value}")
+        return value
+
+    def _number(
+        self, node: Node, what: str, above: float | None = None, least: float | None = None
+    ) -> float:
+        value = self._float(node, what)
+        if above is not None and not value > above:
+            self._fail(node, f"{what} must be greater than {above:g}, got {value:g}")
+        if least is not None and value < least:
+            self._fail(node, f"{what} must be at least {least:g}, got {value:g}")
+        return value
 
     # --- structure ------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from ..stories.assess import disagreement
 from ..records import (
     Annotated,
     Article,
@@ -113,19 +114,10 @@ def assessment_for(story: Story) -> str | None:
     elif story.credibility in (4, 5):
         parts.append(NOT_CONFIRMED)
     reason = (story.credibility_reason or "").strip()
-    if reason.casefold().startswith("contradict"):
-        # The credibility stage writes e.g. "contradicting reports on the date of the meeting".
-        rest = (
-            re.sub(
-                r"^contradict\w*(\s+reports?)?(\s+(on|about|over))?\s*[:,;–—-]?\s*",
-                "",
-                reason,
-                flags=re.IGNORECASE,
-            )
-            .strip()
-            .rstrip(".")
-        )
-        parts.append(f"Reports differ on {rest}." if rest else "Reports differ.")
+    rest = disagreement(reason)
+    if rest:
+        # the credibility stage says what the reports disagree on ("the date (July 25 vs 27)")
+        parts.append(f"Reports differ on {rest}.")
     return " ".join(parts) or None
 
 

@@ -48,6 +48,7 @@ REPORTING = frozenset(
         "warn",
     ]
 )
+_RESUMED = frozenset({"it", "they", "he", "she", "we"})
 _HYPOTHETICAL_AUX = frozenset({"could", "would", "may", "might", "should"})
 _FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
 _FUTURE_HEADS = frozenset(
@@ -61,6 +62,31 @@ _ARG_RANK = {"PERSON": 0, "ORG": 1, "LOC": 2, "NORP": 2}
 # Spans the model marks as numbers or times are never an event's participants.
 _NOT_ARGS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "QUANTITY", "MONEY"})
 HISTORICAL_DAYS = 30
+_EXTRA_TARGET_PREPS = frozenset({"from", "for", "between", "toward", "towards", "over", "into"})
+_INTENT_HEADS = frozenset(
+    {"offer", "promise", "pledge", "agree", "willing", "ready", "prepared", "commit", "vow",
+     "decide", "threaten", "able", "determined", "eager"}
+)  # fmt: skip
+_REFUSAL_HEADS = frozenset({"fail", "refuse", "decline", "unwilling", "reluctant"})
+_COOPERATIVE = ("CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT")
+_HOSTILE = ("SANCTION", "COERCE", "ASSAULT", "MOBILIZE", "PROTEST")
+# (type, stance) -> (type, CAMEO code) for events announced rather than done
+_INTENT: dict[tuple[str, str], tuple[str, str]] = {
+    **{
+        (k, "intent"): ("AGREE", c)
+        for k, c in zip(_COOPERATIVE, ("036", "032", "031", "033", "035", "0356"), strict=True)
+    },
+    **{
+        (k, "intent"): ("THREATEN", c)
+        for k, c in zip(_HOSTILE, ("130", "137", "138", "138", "133"), strict=True)
+    },
+    **{
+        (k, "refusal"): ("REJECT", c)
+        for k, c in zip(
+            (*_COOPERATIVE, "AGREE"), ("125", "120", "121", "121", "124", "124", "120"), strict=True
+        )
+    },
+}
 
 
 @functools.lru_cache(maxsize=1)
@@ -69,6 +95,12 @@ def default_vocabulary() -> dict[str, Any]:
     text = resources.files(__package__).joinpath("data/events.yaml").read_text("utf-8")
     data: dict[str, Any] = yaml.safe_load(text)
     return data
+
+
+@functools.lru_cache(maxsize=1)
+def _quantity_nouns() -> frozenset[str]:
+    """Words that count people rather than name them ("thousands of students")."""
+    return frozenset(str(v).lower() for v in default_vocabulary().get("quantity_nouns") or ())
 
 
 @dataclass(frozen=True)
@@ -86,18 +118,32 @@ class EventExtractor:
 
     def __init__(self, desk: Desk | None = None) -> None:
         vocab = default_vocabulary()
-        verbs: Mapping[str, Sequence[str]] = (desk.verbs if desk and desk.verbs else None) or vocab[
-            "verbs"
-        ]
         self._single: dict[str, str] = {}
         self._multi: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-        for kind, lemmas in verbs.items():
+        # the desk's lists come first so that a lemma it types differently keeps the desk's type;
+        # the shipped vocabulary fills in every verb the desk does not mention
+        sources: list[Mapping[str, Sequence[str]]] = [vocab["verbs"]]
+        if desk is not None and desk.verbs:
+            sources.insert(0, desk.verbs)
+        for verbs in sources:
+            for kind, lemmas in verbs.items():
+                for lemma in lemmas:
+                    words = tuple(str(lemma).lower().split())
+                    if len(words) == 1:
+                        self._single.setdefault(words[0], kind)
+                    elif words:
+                        self._multi.setdefault(words[0], []).append((words[1:], kind))
+        self._nouns: dict[str, str] = {}
+        for kind, nouns in (vocab.get("nouns") or {}).items():
+            for noun in nouns:
+                self._nouns.setdefault(" ".join(str(noun).lower().split()), kind)
+        # the type each shipped lemma has, so a lemma's fine CAMEO code is only used under it
+        self._shipped: dict[str, str] = dict(self._nouns)
+        for kind, lemmas in vocab["verbs"].items():
             for lemma in lemmas:
-                words = tuple(str(lemma).lower().split())
-                if len(words) == 1:
-                    self._single.setdefault(words[0], kind)
-                elif words:
-                    self._multi.setdefault(words[0], []).append((words[1:], kind))
+                self._shipped.setdefault(" ".join(str(lemma).lower().split()), kind)
+        self._light = frozenset(str(v).lower() for v in vocab.get("light") or ())
+        self.actor_nouns = frozenset(str(v).lower() for v in vocab.get("actor_nouns") or ())
         cameo = vocab.get("cameo") or {}
         self._cameo_types: dict[str, str] = {
             k: str(v) for k, v in (cameo.get("types") or {}).items()
@@ -107,21 +153,58 @@ class EventExtractor:
         }
 
     def classify(self, token: Token) -> tuple[str, str] | None:
-        """(event type, matched lemma) when ``token`` is a verb the vocabulary lists."""
+        """(event type, matched lemma or noun) when ``token`` is a verb the vocabulary covers."""
         if token.pos_ not in ("VERB",):
             return None
         lemma = lemma_of(token).lower()
         for rest, kind in self._multi.get(lemma, ()):
-            words = {c.lower_ for c in token.children} | {lemma_of(c).lower() for c in token.children}
+            words = {c.lower_ for c in token.children} | {
+                lemma_of(c).lower() for c in token.children
+            }
             if all(w in words for w in rest):
                 return kind, " ".join((lemma, *rest))
-        if lemma in self._single:
-            return self._single[lemma], lemma
+        own = self._single.get(lemma)
+        if own is None or own == "STATEMENT" or lemma in self._light:
+            # "held talks", "staged a protest", "declared a ceasefire": the object names the event
+            noun = self._object_noun(token)
+            if noun is not None:
+                return noun
+        if own is not None:
+            return own, lemma
+        return None
+
+    def _actors_in_event_noun(self, ctx: _Context, verb: Token) -> list[Any]:
+        """Named sides of an event noun the verb is attributed to ("killed in Israeli shelling")."""
+        for c in verb.children:
+            if c.dep_ != "prep" or c.lower_ not in ("in", "during", "by"):
+                continue
+            for p in c.children:
+                if p.dep_ == "pobj" and (
+                    lemma_of(p).lower() in self._nouns or lemma_of(p).lower() in self.actor_nouns
+                ):
+                    named = [m for m in _mentions_at(ctx, p) if isinstance(m, Mention)]
+                    if named:
+                        return named
+        return []
+
+    def _object_noun(self, verb: Token) -> tuple[str, str] | None:
+        for c in verb.children:
+            if c.dep_ not in ("dobj", "obj", "nsubjpass", "attr"):
+                continue
+            noun = lemma_of(c).lower()
+            for m in c.children:
+                if m.dep_ in ("compound", "amod"):
+                    pair = f"{lemma_of(m).lower()} {noun}"
+                    if pair in self._nouns:
+                        return self._nouns[pair], pair
+            if noun in self._nouns:
+                return self._nouns[noun], noun
         return None
 
     def cameo(self, kind: str, lemma: str) -> str | None:
         """CAMEO code for a matched lemma, else for its type."""
-        return self._cameo_lemmas.get(lemma) or self._cameo_types.get(kind)
+        fine = self._cameo_lemmas.get(lemma) if self._shipped.get(lemma, kind) == kind else None
+        return fine or self._cameo_types.get(kind)
 
     def events(
         self,
@@ -144,38 +227,54 @@ class EventExtractor:
             if match is None:
                 continue
             kind, lemma = match
-            event = self._event(ctx, token, kind, lemma, article_id)
-            if event is not None:
-                found.append(event)
+            found.extend(self._event(ctx, token, kind, lemma, article_id))
         return found
 
     def _event(
         self, ctx: _Context, verb: Token, kind: str, lemma: str, article_id: str
-    ) -> Event | None:
+    ) -> list[Event]:
+        """The events one verb codes: its own, preceded by the intent when it is announced."""
         sentence = ctx.sentence_of(verb.idx)
         if sentence is None:
-            return None
-        actors, targets = _arguments(ctx, verb)
+            return []
+        actors, targets = _arguments(ctx, verb, self.actor_nouns)
+        if not actors:
+            actors = self._actors_in_event_noun(ctx, verb)
         if not actors and not targets:
-            return None
+            return []
         used = {a.entity_id for a in actors + targets}
         place = _place(ctx, verb, sentence, used, targets)
         when = ctx.date_near(sentence, verb.idx)
         mode = _mode(ctx, verb, sentence)
-        return Event(
-            article_id=article_id,
-            start=sentence.start,
-            end=sentence.end,
-            type=kind,
-            cameo=self.cameo(kind, lemma),
-            mode=mode,
-            actors=tuple(ctx.arg(m) for m in actors),
-            targets=tuple(ctx.arg(m) for m in targets),
-            place=place,
-            date=when.value if when else None,
-            reported_by=_reporter(ctx, verb, sentence),
-            trigger=verb.text,
-        )
+        if kind == "STATEMENT" and _demands(verb):
+            kind, lemma = "REQUEST", "must"  # "X said Y must withdraw": X demands it of Y
+        if kind == "REQUEST" and not targets:
+            # "X demanded that Y withdraw": the one asked is the clause's subject
+            targets = _demanded_of(ctx, verb, self.actor_nouns)
+        codings = [(kind, self.cameo(kind, lemma))]
+        intent = _INTENT.get((kind, _stance(verb, mode)))
+        if intent is not None:
+            # what an actor says it will do is coded first as the intent (CAMEO 03x, 12x, 13x);
+            # the announced action follows with its own type so a search by type still finds it
+            codings.insert(0, intent)
+        reporter = _reporter(ctx, verb, sentence)
+        return [
+            Event(
+                article_id=article_id,
+                start=sentence.start,
+                end=sentence.end,
+                type=k,
+                cameo=code,
+                mode=mode,
+                actors=tuple(ctx.arg(m) for m in actors),
+                targets=tuple(ctx.arg(m) for m in targets),
+                place=place,
+                date=when.value if when else None,
+                reported_by=reporter,
+                trigger=verb.text,
+            )
+            for k, code in codings
+        ]
 
 
 def in_brackets(text: str, pos: int) -> bool:
@@ -254,6 +353,7 @@ class _Phrase:
 
     text: str
     entity_id: str | None = None
+    head: Token | None = None
 
 
 def _subject(verb: Token) -> tuple[Token | None, bool, Token]:
@@ -266,15 +366,35 @@ def _subject(verb: Token) -> tuple[Token | None, bool, Token]:
         for c in v.children:
             if c.dep_ == "nsubjpass":
                 return c, True, v
-        if v.dep_ in ("conj", "xcomp", "advcl") and v.head.i != v.i:
+        if v.dep_ in ("conj", "xcomp", "advcl", "acomp") and v.head.i != v.i:
             v = v.head
         else:
             break
     return None, False, verb
 
 
-def _arguments(ctx: _Context, verb: Token) -> tuple[list[Any], list[Any]]:
-    subject, passive, _ = _subject(verb)
+def _speaker_subject(carrier: Token) -> Token | None:
+    """The subject of the reporting verb whose clause ``carrier`` is ("Iraq said it would ...")."""
+    v = carrier
+    for _ in range(3):
+        if v.dep_ not in ("ccomp", "conj", "xcomp", "advcl") or v.head.i == v.i:
+            return None
+        v = v.head
+        if v.pos_ == "VERB" and lemma_of(v).lower() in REPORTING:
+            subject, passive, _ = _subject(v)
+            return None if passive else subject
+    return None
+
+
+def _arguments(
+    ctx: _Context, verb: Token, actor_nouns: frozenset[str] = frozenset()
+) -> tuple[list[Any], list[Any]]:
+    subject, passive, carrier = _subject(verb)
+    if subject is not None and subject.pos_ == "PRON" and subject.lower_ in _RESUMED:
+        # "Syria says it is willing to withdraw": the pronoun resumes the speaker
+        speaker = _speaker_subject(carrier)
+        if speaker is not None and speaker.pos_ != "PRON":
+            subject = speaker
     actors: list[Any] = []
     targets: list[Any] = []
     if passive:
@@ -288,19 +408,72 @@ def _arguments(ctx: _Context, verb: Token) -> tuple[list[Any], list[Any]]:
     elif subject is not None:
         actors = _mentions_at(ctx, subject)
     if not passive:
+        targets += _objects(ctx, verb)
+    if not any(isinstance(t, Mention) for t in targets):
+        # "agreed to provide aid to Romania": the controlled verb's participants count
         for c in verb.children:
-            if c.dep_ in ("dobj", "dative", "obj"):
-                targets += _mentions_at(ctx, c)
-            elif c.dep_ in ("prep", "prt") and c.lower_ in _TARGET_PREPS:
-                for p in c.children:
-                    if p.dep_ == "pobj":
-                        targets += _mentions_at(ctx, p)
+            if c.dep_ == "xcomp":
+                targets += _objects(ctx, c)
+                for g in c.children:
+                    if g.dep_ == "xcomp":
+                        targets += _objects(ctx, g)
+    if not any(isinstance(t, Mention) for t in targets):
+        # "set up a centre in Tokyo", "withdraw from Lebanon": the place is the one affected
+        for v in (verb, *(c for c in verb.children if c.dep_ == "xcomp")):
+            targets += _objects(ctx, v, _PLACE_PREPS, places_only=True)
+    actor_ids = {a.entity_id for a in actors if a.entity_id}
     targets = [
         t
         for t in _unique(targets)
-        if t.entity_id is None or t.entity_id not in {a.entity_id for a in actors}
+        if (t.entity_id is None or t.entity_id not in actor_ids) and _is_participant(t, actor_nouns)
     ]
-    return _unique(actors), targets
+    actors = [a for a in _unique(actors) if _is_participant(a, actor_nouns)]
+    return actors, targets
+
+
+def _is_participant(arg: Any, actor_nouns: frozenset[str]) -> bool:
+    """Named entities always; a common noun phrase only when it names people or institutions."""
+    if not isinstance(arg, _Phrase) or not actor_nouns or arg.head is None:
+        return True
+    head = arg.head
+    for _ in range(3):
+        # "tens of thousands of students": the counted noun decides
+        if not (head.pos_ == "NUM" or lemma_of(head).lower() in _quantity_nouns()):
+            break
+        counted = [
+            p for c in head.children if c.lower_ == "of" for p in c.children if p.dep_ == "pobj"
+        ]
+        if not counted:
+            break
+        head = counted[0]
+    lemma = lemma_of(head).lower()
+    # "activists", "civilians": words for kinds of people
+    return head.pos_ in ("PROPN", "PRON") or lemma in actor_nouns or lemma.endswith(("ist", "ian"))
+
+
+def _objects(
+    ctx: _Context, verb: Token, preps: frozenset[str] | None = None, places_only: bool = False
+) -> list[Any]:
+    """Participants in the verb's objects and prepositional phrases (and those of its object)."""
+    found: list[Any] = []
+    allowed = preps if preps is not None else _TARGET_PREPS | _EXTRA_TARGET_PREPS
+    heads = [verb]
+    for c in verb.children:
+        if c.dep_ in ("dobj", "dative", "obj"):
+            if preps is None:
+                found += _mentions_at(ctx, c)
+            heads.append(c)  # "lift the ban on the party", "open an office in Baghdad"
+    for h in heads:
+        # "rejected calls by Belarus": who made what the verb answers
+        here = allowed | {"by"} if h is not verb and preps is None else allowed
+        for c in h.children:
+            if c.dep_ in ("prep", "prt", "dative") and c.lower_ in here:
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        found += _mentions_at(ctx, p)
+    if places_only:
+        found = [m for m in found if isinstance(m, Mention) and m.label == "LOC"]
+    return found
 
 
 def _unique(items: list[Any]) -> list[Any]:
@@ -329,7 +502,7 @@ def _mentions_at(ctx: _Context, token: Token) -> list[Any]:
             continue  # "the Syrian Ambassador, Adnan Hassan Mahmoud": the name stands for the phrase
         if t.pos_ == "PRON" and t.lower_ in ("he", "she", "him", "her"):
             person = _previous_person(ctx, t)
-            found.append(person if person is not None else _Phrase(t.text))
+            found.append(person if person is not None else _Phrase(t.text, head=t))
             continue
         # "Iranian officials", "members of Harakat al-Nujaba": an entity inside the phrase
         inner = [
@@ -342,7 +515,7 @@ def _mentions_at(ctx: _Context, token: Token) -> list[Any]:
             best = min(_ARG_RANK[m.label] for m in inner)
             found.extend(dict.fromkeys(m for m in inner if _ARG_RANK[m.label] == best))
         elif t.dep_ != "appos" and t.pos_ in ("NOUN", "PROPN") and t.ent_type_ not in _NOT_ARGS:
-            found.append(_Phrase(_phrase_text(t)))
+            found.append(_Phrase(_phrase_text(t), head=t))
     return found
 
 
@@ -434,6 +607,46 @@ def _mode(ctx: _Context, verb: Token, sentence: Sentence) -> str:
     if _historical(ctx, sentence, verb):
         return "historical"
     return "asserted"
+
+
+def _stance(verb: Token, mode: str) -> str:
+    """Whether the verb is announced ("intent"), announced as not to be done ("refusal"), or "done"."""
+    chain = [verb]
+    v = verb
+    while v.dep_ in ("xcomp", "conj", "acomp") and v.head.i != v.i and len(chain) < 4:
+        v = v.head
+        chain.append(v)
+    heads = {lemma_of(t).lower() for t in chain[1:]}
+    modal = any(
+        c.dep_ == "aux" and c.lower_ in _FUTURE_AUX | _HYPOTHETICAL_AUX
+        for t in chain
+        for c in t.children
+    )
+    if heads & _REFUSAL_HEADS:
+        return "refusal"  # "failed to reach agreement", "refused to meet"
+    announced = modal or bool(heads & (_INTENT_HEADS | _FUTURE_HEADS))
+    if not announced:
+        return "done"
+    return "refusal" if mode == "negated" else "intent"
+
+
+def _demands(verb: Token) -> bool:
+    """True when a reporting verb's clause says what someone must do ("said Iraq must comply")."""
+    return any(
+        c.dep_ == "ccomp"
+        and any(a.dep_ == "aux" and a.lower_ in ("must", "should") for a in c.children)
+        for c in verb.children
+    )
+
+
+def _demanded_of(ctx: _Context, verb: Token, actor_nouns: frozenset[str]) -> list[Any]:
+    """Who a reported "must" clause is addressed to: its subject."""
+    for c in verb.children:
+        if c.dep_ == "ccomp":
+            subject, _, _ = _subject(c)
+            if subject is not None and subject.pos_ != "PRON":
+                return [m for m in _mentions_at(ctx, subject) if _is_participant(m, actor_nouns)]
+    return []
 
 
 def _historical(ctx: _Context, sentence: Sentence, verb: Token) -> bool:

@@ -757,6 +757,10 @@ class Store:
         )
         return [self._story(r) for r in rows]
 
+    def story_ids(self) -> set[str]:
+        """Return the ids of every stored story."""
+        return {r["id"] for r in self._read("SELECT id FROM stories")}
+
     def story_of(self, article_id: str) -> str | None:
         """Return the id of the story holding an article (the latest seen if several do)."""
         rows = self._read(
