@@ -284,9 +284,34 @@ def _assess(
 ) -> None:
     anns = [a for a in (ws.store.annotations(aid) for aid in article_ids) if a]
     story = assess_story(
-        sid, anns, ws.outlets, ws.desk, classifier.classify(anns), classifier.themes(anns)
+        sid,
+        anns,
+        ws.outlets,
+        ws.desk,
+        classifier.classify(anns),
+        classifier.themes(anns),
+        previous=_previous_period(ws, sid, anns),
     )
     ws.store.save_story(_check("assess", Story, story))
+
+
+def _previous_period(ws: Workspace, sid: str, anns: list[Annotated]) -> list[Story]:
+    """Stories that ended in the desk's period before this story began (for novelty)."""
+    dated = [a.article.published for a in anns if a.article.published is not None]
+    if not dated:
+        return []
+    first = min(dated)
+    since = first - timedelta(days=ws.desk.cadence_days)
+    def utc(moment: datetime) -> datetime:
+        if moment.tzinfo is None:
+            return moment.replace(tzinfo=timezone.utc)
+        return moment.astimezone(timezone.utc)
+
+    return [
+        s
+        for s in ws.store.stories(start=since, end=first)
+        if s.id != sid and s.last_seen is not None and utc(s.last_seen) < utc(first)
+    ]
 
 
 def _story_rules(ws: Workspace) -> StoryConstraints:
