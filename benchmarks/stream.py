@@ -9,9 +9,11 @@ Each generated story takes one base article, replaces most of its named people, 
 places (in the text and in the entity ids) with names from a synthetic pool, and starts at a
 random moment; it then emits one to a dozen articles over the next six days, each a perturbed
 copy (sentences dropped and reordered, about one word in ten replaced by another word of the
-corpus, some entity mentions lost). Stories start at a steady rate, so the stream carries about
-``--per-day`` articles a day (300 by default: 100,000 articles span about a year), and a
-shorter stream is the beginning of a longer one. Articles are fed in date order to
+corpus, some entity mentions lost). A third of the story's word types are also replaced by
+made-up words of its own, the same in all its articles, so that stories drawn from one base
+article are told apart by their wording as real stories are. Stories start at a steady
+rate, so the stream carries about ``--per-day`` articles a day (300 by default: 100,000
+articles span about a year), and a shorter stream is the beginning of a longer one. Articles are fed in date order to
 ``StoryClusterer.add`` (default parameters) with these synthetic annotations: no spaCy
 at clustering time, and only the ``add`` calls are timed, not the generation.
 
@@ -33,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -162,6 +165,14 @@ class Generator:
                 subs[text] = (text, entity_id)
         return base, subs
 
+    def _own_word(self, number: int, word: str) -> str:
+        """A story's stand-in for ``word`` (a third of the time) or the word itself."""
+        key = zlib.crc32(f"{self.seed}:{number}:{word.lower()}".encode())
+        if key % 3:
+            return word
+        made = _word(random.Random(key), 3).lower()
+        return made.capitalize() if word[0].isupper() else made
+
     def article(self, when: datetime, number: int, k: int) -> tuple[Article, Annotated]:
         """One perturbed article of a story and its synthetic annotation."""
         base_no, subs = self.story(number)
@@ -177,6 +188,11 @@ class Generator:
             if old != new:
                 text = text.replace(old, new)
                 title = title.replace(old, new)
+        # the story's own wording: a third of the word types are swapped for words of its own,
+        # the same in every article of the story, so that stories from one base article differ
+        swap = lambda m: self._own_word(number, m.group())
+        text = _WORDS.sub(swap, text)
+        title = _WORDS.sub(swap, title)
         words = text.split(" ")
         for i in range(len(words)):
             if rng.random() < 0.1:
