@@ -13,7 +13,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from ..records import Annotated, Article
 
@@ -68,6 +68,9 @@ class _Story:
     terms: Counter[str] = field(default_factory=Counter)  # sum of per-article normalised tf
     entities: Counter[str] = field(default_factory=Counter)
     indexed: set[str] = field(default_factory=set)
+    norm2: float = 1.0  # cached squared TF-IDF norm (see StoryClusterer._story_norm2)
+    norm_n: int = -1
+    norm_size: int = -1
 
     def add(self, doc: _Doc) -> None:
         self.article_ids.append(doc.id)
@@ -83,6 +86,14 @@ class _Story:
 def story_id_for(article_id: str) -> str:
     """Stable story id derived from the article that opened it."""
     return "s-" + hashlib.sha256(article_id.encode()).hexdigest()[:12]
+
+
+def _after(a: datetime, b: datetime) -> bool:
+    """a later than b, whether or not either carries a time zone (naive means UTC)."""
+    if (a.tzinfo is None) != (b.tzinfo is None):
+        a = a if a.tzinfo else a.replace(tzinfo=timezone.utc)
+        b = b if b.tzinfo else b.replace(tzinfo=timezone.utc)
+    return a > b
 
 
 def cluster_entities(annotated: Annotated | None) -> frozenset[str]:
@@ -128,14 +139,37 @@ class StoryClusterer:
         self._n = 0
         self._by_term: dict[str, set[str]] = defaultdict(set)
         self._by_entity: dict[str, set[str]] = defaultdict(set)
+        self._idf_cache: dict[str, float] = {}
+        self._eidf_cache: dict[str, float] = {}
+        self._cache_n = -1
+        self._latest: datetime | None = None  # the newest article seen
+        self._pruned_at: datetime | None = None
 
     # --- weights -------------------------------------------------------------------
 
     def _idf(self, term: str) -> float:
-        return math.log((self._n + 1) / (self._df.get(term, 0) + 1)) + 1.0
+        # the counts change only between articles: one logarithm per term and article
+        if self._cache_n != self._n:
+            self._idf_cache.clear()
+            self._eidf_cache.clear()
+            self._cache_n = self._n
+        w = self._idf_cache.get(term)
+        if w is None:
+            w = math.log((self._n + 1) / (self._df.get(term, 0) + 1)) + 1.0
+            self._idf_cache[term] = w
+        return w
 
     def _eidf(self, entity: str) -> float:
-        return math.log((self._n + 1) / (self._edf.get(entity, 0) + 1)) + 1.0
+        if self._cache_n != self._n:
+            self._idf_cache.clear()
+            self._eidf_cache.clear()
+            self._cache_n = self._n
+        w = self._eidf_cache.get(entity)
+        if w is None:
+            w = self._eidf_cache[entity] = (
+                math.log((self._n + 1) / (self._edf.get(entity, 0) + 1)) + 1.0
+            )
+        return w
 
     def _doc(self, article: Article, annotated: Annotated | None) -> _Doc:
         words = tokens(article.text)
@@ -157,8 +191,21 @@ class StoryClusterer:
                 dot += w * s * self._idf(t)
         if not dot:
             return 0.0
-        b2 = sum((v * self._idf(t)) ** 2 for t, v in story.terms.items())
-        return dot / math.sqrt(a2 * b2)
+        return dot / math.sqrt(a2 * self._story_norm2(story))
+
+    def _story_norm2(self, story: _Story) -> float:
+        """Squared TF-IDF norm of a story, kept until the story or the IDFs move noticeably.
+
+        The IDFs drift slowly as articles arrive; recomputing every story's norm for every
+        article would make the stream quadratic. The norm is refreshed when the story has
+        changed or the collection has grown by 2 % since it was computed.
+        """
+        size = len(story.article_ids)
+        if story.norm_size == size and self._n <= story.norm_n * 1.02 + 1:
+            return story.norm2
+        story.norm2 = sum((v * self._idf(t)) ** 2 for t, v in story.terms.items()) or 1.0
+        story.norm_n, story.norm_size = self._n, size
+        return story.norm2
 
     def _entity_similarity(self, doc: _Doc, story: _Story) -> float:
         if not doc.entities or not story.entities:
@@ -217,6 +264,7 @@ class StoryClusterer:
         self._n += 1
         self._df.update(doc.terms.keys())
         self._edf.update(doc.entities)
+        self._prune(doc.when)
         if duplicate_of and duplicate_of in self.story_of:
             target = self.story_of[duplicate_of]
         else:
@@ -233,6 +281,37 @@ class StoryClusterer:
         self.story_of[article.id] = target
         self._index(story, doc)
         return target
+
+    def _prune(self, when: datetime | None) -> None:
+        """Take stories long out of the window off the candidate indexes (once a day of stream).
+
+        A story whose last article is more than two windows older than the newest article
+        seen can no longer take new ones, so looking it up costs time for nothing; the
+        story itself stays (its members, its id), only its index entries go.
+        """
+        if when is None:
+            return
+        if self._latest is None or _after(when, self._latest):
+            self._latest = when
+        next_pruning = self._pruned_at + timedelta(days=1) if self._pruned_at else None
+        if next_pruning is not None and not _after(self._latest, next_pruning):
+            return
+        self._pruned_at = self._latest
+        horizon = self._latest - 2 * self.window
+        stale = {
+            sid
+            for sid, st in self.stories.items()
+            if st.indexed and st.last is not None and _after(horizon, st.last)
+        }
+        if not stale:
+            return
+        for index in (self._by_term, self._by_entity):
+            for key in [k for k, ids in index.items() if ids & stale]:
+                index[key] -= stale
+                if not index[key]:
+                    del index[key]
+        for sid in stale:
+            self.stories[sid].indexed = set()
 
     def _index(self, story: _Story, doc: _Doc) -> None:
         for e in doc.entities:
