@@ -36,16 +36,6 @@ TYPE_MAP = {
     "Temporal": "DATE",
     "Money": "MONEY",
 }
-SPACY_MAP = {
-    "PERSON": "PERSON",
-    "ORG": "ORG",
-    "GPE": "LOC",
-    "LOC": "LOC",
-    "FAC": "LOC",
-    "NORP": "NORP",
-    "DATE": "DATE",
-    "MONEY": "MONEY",
-}
 LABELS = ("PERSON", "ORG", "LOC", "NORP", "DATE", "MONEY")
 HEADLINE = ("PERSON", "ORG", "LOC")
 
@@ -134,6 +124,7 @@ def run_system(texts: dict[str, str]) -> tuple[dict[str, set[Span]], float]:
 
 def run_baseline(texts: dict[str, str]) -> tuple[dict[str, set[Span]], float]:
     """Spans of the plain spaCy model with its labels mapped to ours."""
+    from dragoman.extract.entities import LABEL_MAP
     from dragoman.extract.nlp import load_pipeline
 
     nlp = load_pipeline()
@@ -142,7 +133,7 @@ def run_baseline(texts: dict[str, str]) -> tuple[dict[str, set[Span]], float]:
     ids = list(texts)
     for doc_id, doc in zip(ids, nlp.pipe(texts[i] for i in ids), strict=True):
         for ent in doc.ents:
-            label = SPACY_MAP.get(ent.label_)
+            label = LABEL_MAP.get(ent.label_)
             if label:
                 pred[doc_id].add((ent.start_char, ent.end_char, label))
     return pred, time.perf_counter() - started

@@ -312,16 +312,31 @@ entities_app = typer.Typer(
 app.add_typer(entities_app, name="entities")
 
 
-def _correction_done(what: str, report: CorrectionReport) -> None:
+def _correction_done(
+    what: str, report: CorrectionReport, done: str = "corrected", show_note: bool = True
+) -> None:
     if report.correction_id is None:
         typer.echo(f"nothing to do: {report.note}")
         return
     typer.echo(
-        f"{what} (correction {report.correction_id}): {report.articles} articles corrected, "
+        f"{what} (correction {report.correction_id}): {report.articles} articles {done}, "
         f"{report.stories} stories re-assessed"
     )
-    if report.note:
+    if report.note and show_note:
         typer.echo(f"note: {report.note}")
+
+
+def _correction_line(row: dict, what: str) -> None:
+    """One logged correction: number, day, author, what it does, and whether it was reverted."""
+    state = f"  (reverted {row['reverted_at'][:10]})" if row["reverted_at"] else ""
+    typer.echo(f"{row['id']:>4}  {row['created_at'][:10]}  {row['author']:<8} {what}{state}")
+
+
+def _reverted(correction_id: int, report: CorrectionReport) -> None:
+    if report.correction_id is None:
+        typer.echo(f"nothing to do: {report.note}")
+    else:
+        typer.echo(f"reverted correction {correction_id}; {report.note}")
 
 
 @entities_app.command("list")
@@ -442,8 +457,7 @@ def entities_corrections(
             what = f"merge {p.get('source', {}).get('id')} -> {p.get('target', {}).get('id')}"
         else:
             what = f"alias {p.get('alias')!r} -> {p.get('entity', {}).get('id')}"
-        state = f"  (reverted {row['reverted_at'][:10]})" if row["reverted_at"] else ""
-        typer.echo(f"{row['id']:>4}  {row['created_at'][:10]}  {row['author']:<8} {what}{state}")
+        _correction_line(row, what)
 
 
 @entities_app.command("revert")
@@ -461,10 +475,7 @@ def entities_revert(
             report = revert_entity_correction(ws, correction_id)
     except DragomanError as exc:
         _fail(exc)
-    if report.correction_id is None:
-        typer.echo(f"nothing to do: {report.note}")
-    else:
-        typer.echo(f"reverted correction {correction_id}; {report.note}")
+    _reverted(correction_id, report)
 
 
 stories_app = typer.Typer(
@@ -539,16 +550,6 @@ def stories_show(
         typer.echo(f"  {a.id}  {_day(a.published)}  {a.outlet_id:<16} {a.title}{copy}")
 
 
-def _story_correction_done(what: str, report: CorrectionReport) -> None:
-    if report.correction_id is None:
-        typer.echo(f"nothing to do: {report.note}")
-        return
-    typer.echo(
-        f"{what} (correction {report.correction_id}): {report.articles} articles moved, "
-        f"{report.stories} stories re-assessed"
-    )
-
-
 @stories_app.command("merge")
 def stories_merge(
     source: str = typer.Argument(..., help="Story whose articles move; it disappears."),
@@ -563,7 +564,7 @@ def stories_merge(
             report = merge_stories(ws, source, target)
     except DragomanError as exc:
         _fail(exc)
-    _story_correction_done(f"merged {source} into {target}", report)
+    _correction_done(f"merged {source} into {target}", report, "moved", show_note=False)
 
 
 @stories_app.command("split")
@@ -580,7 +581,9 @@ def stories_split(
             report = split_story(ws, story_id, article_ids)
     except DragomanError as exc:
         _fail(exc)
-    _story_correction_done(f"split {story_id}: new story {report.note}", report)
+    _correction_done(
+        f"split {story_id}: new story {report.note}", report, "moved", show_note=False
+    )
 
 
 @stories_app.command("corrections")
@@ -605,8 +608,7 @@ def stories_corrections(
         else:
             moved = " ".join(p.get("articles") or ())
             what = f"split {p.get('story')} -> {p.get('new_story')}: {moved}"
-        state = f"  (reverted {row['reverted_at'][:10]})" if row["reverted_at"] else ""
-        typer.echo(f"{row['id']:>4}  {row['created_at'][:10]}  {row['author']:<8} {what}{state}")
+        _correction_line(row, what)
 
 
 @stories_app.command("revert")
@@ -624,10 +626,7 @@ def stories_revert(
             report = revert_story_correction(ws, correction_id)
     except DragomanError as exc:
         _fail(exc)
-    if report.correction_id is None:
-        typer.echo(f"nothing to do: {report.note}")
-    else:
-        typer.echo(f"reverted correction {correction_id}; {report.note}")
+    _reverted(correction_id, report)
 
 
 def main() -> None:

@@ -302,15 +302,10 @@ def _previous_period(ws: Workspace, sid: str, anns: list[Annotated]) -> list[Sto
         return []
     first = min(dated)
     since = first - timedelta(days=ws.desk.cadence_days)
-    def utc(moment: datetime) -> datetime:
-        if moment.tzinfo is None:
-            return moment.replace(tzinfo=timezone.utc)
-        return moment.astimezone(timezone.utc)
-
     return [
         s
         for s in ws.store.stories(start=since, end=first)
-        if s.id != sid and s.last_seen is not None and utc(s.last_seen) < utc(first)
+        if s.id != sid and s.last_seen is not None and s.last_seen < first
     ]
 
 
@@ -550,16 +545,32 @@ def entity_corrections(ws: Workspace, include_reverted: bool = False) -> list[di
 
 def revert_entity_correction(ws: Workspace, correction_id: int) -> CorrectionReport:
     """Mark a correction as reverted; it stops applying from the next re-processing."""
+    return _revert_correction(ws, correction_id, "entities", "annotations")
+
+
+def _revert_correction(
+    ws: Workspace,
+    correction_id: int,
+    group: str,
+    kept: str,
+    kinds: tuple[str, ...] | None = None,
+) -> CorrectionReport:
+    """Mark a logged correction reverted (of ``kinds`` when given); ``kept`` names what keeps it."""
     rows = {r["id"]: r for r in ws.store.corrections(include_reverted=True)}
     row = rows.get(correction_id)
     if row is None:
-        raise DragomanError(f"no correction {correction_id}; see: dragoman entities corrections")
+        raise DragomanError(f"no correction {correction_id}; see: dragoman {group} corrections")
+    if kinds is not None and row["kind"] not in kinds:
+        raise DragomanError(
+            f"correction {correction_id} is not a story correction ({row['kind']}); "
+            "see: dragoman entities corrections"
+        )
     if row["reverted_at"]:
         return CorrectionReport(note=f"correction {correction_id} was already reverted")
     ws.store.revert_correction(correction_id)
     return CorrectionReport(
         correction_id,
-        note="stored annotations keep it until: dragoman process --reprocess",
+        note=f"stored {kept} keep it until: dragoman process --reprocess",
     )
 
 
@@ -737,22 +748,7 @@ def story_corrections(ws: Workspace, include_reverted: bool = False) -> list[dic
 
 def revert_story_correction(ws: Workspace, correction_id: int) -> CorrectionReport:
     """Mark a story correction as reverted; it stops applying from the next re-processing."""
-    rows = {r["id"]: r for r in ws.store.corrections(include_reverted=True)}
-    row = rows.get(correction_id)
-    if row is None:
-        raise DragomanError(f"no correction {correction_id}; see: dragoman stories corrections")
-    if row["kind"] not in _story_kinds():
-        raise DragomanError(
-            f"correction {correction_id} is not a story correction ({row['kind']}); "
-            "see: dragoman entities corrections"
-        )
-    if row["reverted_at"]:
-        return CorrectionReport(note=f"correction {correction_id} was already reverted")
-    ws.store.revert_correction(correction_id)
-    return CorrectionReport(
-        correction_id,
-        note="stored stories keep it until: dragoman process --reprocess",
-    )
+    return _revert_correction(ws, correction_id, "stories", "stories", kinds=_story_kinds())
 
 
 # --- digest -----------------------------------------------------------------------------

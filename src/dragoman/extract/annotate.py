@@ -18,8 +18,10 @@ from .entities import RULER_PREFIX, EntityRecognizer
 from .events import DateInfo, EventExtractor
 from .nlp import (
     BULLETS,
+    DOC_TEXT,
     add_fast_attributes,
     add_paragraph_breaks,
+    doc_text,
     load_pipeline,
     register_lemmatizer,
 )
@@ -109,7 +111,7 @@ class Extractor:
 
     def _build(self, article: Article, doc: Doc) -> Annotated:
         # spaCy keeps the text exactly; reading it back from the doc joins every token again
-        doc.user_data["dragoman_text"] = article.text
+        doc.user_data[DOC_TEXT] = article.text
         try:
             sentences = tuple(_sentences(doc, article.id))
             mentions = self.recognizer.mentions(doc, article.id)
@@ -146,7 +148,7 @@ class Extractor:
 
 def _sentences(doc: Doc, article_id: str) -> Iterator[Sentence]:
     """Sentence records with offsets into the text, trimmed, never across a blank line."""
-    text = doc.user_data.get("dragoman_text") or doc.text
+    text = doc_text(doc)
     for sent in doc.sents:
         start, end = sent.start_char, sent.end_char
         for piece_start, piece_end in _split_paragraphs(text, start, end):

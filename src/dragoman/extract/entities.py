@@ -12,6 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..records import Desk, Mention, Outlet
+from .nlp import doc_text
 from .places import Gazetteer
 
 RULER_PREFIX = "dragoman_ruler_"
@@ -350,7 +351,7 @@ _GROUP_HEADS = frozenset(
     ]
 )
 # Heads of a noun phrase that stands for one person by office: "the Prime Minister", "the Iraqi commander".
-_PERSON_HEADS = frozenset(
+OFFICE_HEADS = frozenset(
     [
         "minister",
         "president",
@@ -594,7 +595,7 @@ class EntityRecognizer:
         spans = _outermost(spans)
         spans.extend(roles)
         spans.sort(key=lambda s: (s.start, -s.end))
-        text = _text_of(doc)
+        text = doc_text(doc)
         return [self._mention(doc, text, s, article_id) for s in spans]
 
     # --- corrections ------------------------------------------------------------------------
@@ -693,7 +694,7 @@ class EntityRecognizer:
             return set()
         cached = doc.user_data.get("dragoman_countries")
         if cached is None:
-            text = _text_of(doc)
+            text = doc_text(doc)
             found = {
                 self.gazetteer.is_country(text[doc[s.start].idx : doc[s.end - 1].idx + len(doc[s.end - 1])])
                 for s in spans
@@ -985,15 +986,6 @@ def outlet_mentions(mentions: Iterable[Mention]) -> list[Mention]:
     return [m for m in mentions if (m.entity_id or "").startswith("outlet:")]
 
 
-def _text_of(doc: Doc) -> str:
-    """The doc's text, joined from its tokens once (spaCy joins them on every access)."""
-    text = doc.user_data.get("dragoman_text")
-    if text is None:
-        text = doc.text
-        doc.user_data["dragoman_text"] = text
-    return text
-
-
 def _chunks(doc: Doc) -> list[Span]:
     """The doc's noun chunks, found once (they are read by several rules)."""
     cached = doc.user_data.get("dragoman_chunks")
@@ -1081,11 +1073,11 @@ def _nominals(doc: Doc, spans: list[_Span], roles: Sequence[_Span] = ()) -> list
             # a site named by what it is: "two fighting positions", "an ISIL-held building"
             added.append(_Span(start, end, "LOC", "nominal"))
             drop.update(id(s) for s in inner.values())
-        elif inner and head not in _PERSON_HEADS:
+        elif inner and head not in OFFICE_HEADS:
             continue
         elif head in _BODY_HEADS and root.pos_ == "NOUN":
             added.append(_Span(start, end, "ORG", "nominal"))
-        elif head in _PERSON_HEADS and root.tag_ in ("NN", "NNP") and not people and not single:
+        elif head in OFFICE_HEADS and root.tag_ in ("NN", "NNP") and not people and not single:
             first = doc[start]
             if first.lower_ not in _DETERMINERS and not first.text[:1].isupper():
                 continue
@@ -1128,7 +1120,7 @@ def _coordinates(doc: Doc, spans: list[_Span]) -> list[_Span]:
     """Map coordinates written in the text ("33°30′21″N 36°16′11″E", "33.783; 44.500") are places."""
     taken = {i for s in spans for i in range(s.start, s.end)}
     found = []
-    for match in _COORDINATE.finditer(_text_of(doc)):
+    for match in _COORDINATE.finditer(doc_text(doc)):
         span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
         if span is None or any(i in taken for i in range(span.start, span.end)):
             continue
@@ -1168,7 +1160,7 @@ _SHIP_PREFIXES = frozenset(
 
 # every head word some rule of ``_nominals`` reads
 _ANY_HEAD = (
-    _GROUP_HEADS | _BODY_HEADS | _SITE_HEADS | _PERSON_HEADS | _FACILITY_HEADS | _LONE_BODIES
+    _GROUP_HEADS | _BODY_HEADS | _SITE_HEADS | OFFICE_HEADS | _FACILITY_HEADS | _LONE_BODIES
 )
 
 

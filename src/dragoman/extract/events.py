@@ -15,7 +15,7 @@ from spacy.symbols import VERB
 from spacy.tokens import Doc, Token
 
 from ..records import Desk, Entity, Event, EventArg, Mention, Sentence
-from .nlp import lemma_of
+from .nlp import doc_text, lemma_of
 
 # Verbs that introduce what someone said or reported.
 REPORTING = frozenset(
@@ -297,7 +297,7 @@ class _Context:
         outlet_id: str | None,
     ) -> None:
         self.doc = doc
-        self.text = doc.user_data.get("dragoman_text") or doc.text
+        self.text = doc_text(doc)
         # appositions by the token they explain; walking a token's children is costly on long trees
         self.appositions: dict[int, list[Token]] = {}
         appos = doc.vocab.strings.add("appos")

@@ -135,6 +135,20 @@ def add_fast_attributes(nlp: Language) -> list[str]:
     return [n for n in ("attribute_ruler", "lemmatizer") if n in nlp.pipe_names]
 
 
+DOC_TEXT = "dragoman_text"  # where a doc keeps its text once joined
+
+
+def doc_text(doc: Doc) -> str:
+    """The doc's text, joined from its tokens once (spaCy joins them again on every access).
+
+    The extractor stores the article's own text there before any rule runs.
+    """
+    text = doc.user_data.get(DOC_TEXT)
+    if text is None:
+        text = doc.user_data[DOC_TEXT] = doc.text
+    return text
+
+
 def lemma_of(token: Token) -> str:
     """The token's lemma, computed on demand when the pipeline's lemmatizer did not run."""
     if token.lemma_:

@@ -9,7 +9,7 @@ from itertools import pairwise
 from typing import Any
 
 from ..records import Actor, Article, Desk, Entity, Mention, Outlet, Place
-from .entities import NAMED, REFERRING, core_name, name_forms
+from .entities import NAMED, OFFICE_HEADS, REFERRING, core_name, name_forms
 from .names import loose_key, normalize_name, same_name, slugify
 from .places import Gazetteer, actor_place
 
@@ -519,7 +519,7 @@ def _titled(
 ) -> _Cluster | None:
     """The latest person of the article who bore this office ("Foreign Secretary ... the Secretary")."""
     words = [w for w in role.lower().split() if w not in ("to", "in", "at", "of", "the")]
-    head = next((w for w in reversed(words) if w[:1].isalpha() and w in _OFFICE_WORDS), "")
+    head = next((w for w in reversed(words) if w[:1].isalpha() and w in OFFICE_HEADS), "")
     if not head:
         return None
     # "the American ambassador" is not the Syrian one named before
@@ -541,12 +541,6 @@ def _titled(
     return found
 
 
-_OFFICE_WORDS = frozenset(
-    ["minister", "president", "secretary", "commander", "general", "ambassador", "envoy",
-     "spokesman", "spokeswoman", "spokesperson", "governor", "mayor", "king", "emir", "prince",
-     "premier", "chancellor", "speaker", "chairman", "colonel", "admiral", "attaché", "attache",
-     "consul", "leader", "chief", "director", "officer", "deputy", "adviser", "advisor"]
-)
 
 
 # A count before a description ("two fighting positions") is not part of what it names.

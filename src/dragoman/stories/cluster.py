@@ -13,7 +13,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from ..records import Annotated, Article
 
@@ -86,14 +86,6 @@ class _Story:
 def story_id_for(article_id: str) -> str:
     """Stable story id derived from the article that opened it."""
     return "s-" + hashlib.sha256(article_id.encode()).hexdigest()[:12]
-
-
-def _after(a: datetime, b: datetime) -> bool:
-    """a later than b, whether or not either carries a time zone (naive means UTC)."""
-    if (a.tzinfo is None) != (b.tzinfo is None):
-        a = a if a.tzinfo else a.replace(tzinfo=timezone.utc)
-        b = b if b.tzinfo else b.replace(tzinfo=timezone.utc)
-    return a > b
 
 
 def cluster_entities(annotated: Annotated | None) -> frozenset[str]:
@@ -291,17 +283,16 @@ class StoryClusterer:
         """
         if when is None:
             return
-        if self._latest is None or _after(when, self._latest):
+        if self._latest is None or when > self._latest:
             self._latest = when
-        next_pruning = self._pruned_at + timedelta(days=1) if self._pruned_at else None
-        if next_pruning is not None and not _after(self._latest, next_pruning):
+        if self._pruned_at is not None and self._latest <= self._pruned_at + timedelta(days=1):
             return
         self._pruned_at = self._latest
         horizon = self._latest - 2 * self.window
         stale = {
             sid
             for sid, st in self.stories.items()
-            if st.indexed and st.last is not None and _after(horizon, st.last)
+            if st.indexed and st.last is not None and st.last < horizon
         }
         if not stale:
             return
