@@ -41,7 +41,7 @@ def bullets(data):
 
 
 def test_writes_every_format_and_the_corpus_is_clean(run):
-    assert [p.name for p in run["paths"]] == ["digest.md", "digest.html", "digest.json"]
+    assert [p.name for p in run["paths"]] == ["digest.md", "digest.html", "digest.json", "digest.pdf"]
     assert all(p.stat().st_size > 1000 for p in run["paths"])
     assert run["errors"] == []
     jsonschema.validate(run["json"], load_schema())

@@ -28,7 +28,7 @@ app = typer.Typer(
 err = Console(stderr=True)
 
 HOME_HELP = "Workspace directory (default: $DRAGOMAN_HOME or ./dragoman-data)."
-FORMATS = ("md", "html", "json")
+FORMATS = ("md", "html", "json", "pdf")
 
 
 def _fail(exc: Exception) -> None:
@@ -149,7 +149,7 @@ def process(
 def digest(
     date_from: str = typer.Option(..., "--from", help="First day of the period (YYYY-MM-DD)."),
     date_to: str = typer.Option(..., "--to", help="Last day of the period (YYYY-MM-DD)."),
-    fmt: str = typer.Option("md", "--format", "-f", help="md, html or json."),
+    fmt: str = typer.Option("md", "--format", "-f", help="md, html, json or pdf (pdf needs -o)."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="File to write (default: stdout)."),
     input: list[str] = typer.Option(None, "--input", help="Build from these files or folders, no workspace."),
     desk: Optional[Path] = typer.Option(None, "--desk", help="Desk file (default: the workspace's or the Iran desk)."),
@@ -163,6 +163,8 @@ def digest(
     start, end = _parse_date(date_from, "--from"), _parse_date(date_to, "--to")
     if fmt not in FORMATS:
         raise typer.BadParameter(f"{fmt!r}: choose one of {', '.join(FORMATS)}", param_hint="--format")
+    if fmt == "pdf" and output is None:
+        raise typer.BadParameter("a PDF is written to a file: give -o FILE.pdf", param_hint="--format")
     try:
         if input:
             result = digest_from_files(

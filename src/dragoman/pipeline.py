@@ -840,7 +840,7 @@ def demo(
     out_dir: str | Path = "demo-output",
     home: str | Path | None = None,
     on_error: Callable[[ItemError], None] | None = None,
-    formats: Sequence[str] = ("md", "html", "json"),
+    formats: Sequence[str] = ("md", "html", "json", "pdf"),
 ) -> list[Path]:
     """Collect the demo corpus into a workspace, process it and write the digest files."""
     out_dir = Path(out_dir)

@@ -281,11 +281,32 @@ class Story(Record):
 
 
 @dataclass(frozen=True)
+class Replacement(Record):
+    """Words a bullet prints in place of an article's words ("" original: words added)."""
+
+    start: int  # [start, end) in SentenceRef.written
+    end: int
+    original: str  # the article's words they stand for, "" for an insertion
+    kind: str = "name"  # name | pronoun | attribution | case
+    entity_id: str | None = None  # the entity a name or pronoun replacement names
+
+
+@dataclass(frozen=True)
 class SentenceRef(Record):
-    text: str
+    text: str  # the article's sentence, exactly article.text[start:end]
     article_id: str
     start: int
     end: int
+    # The sentence as the bullet prints it when compression changed it ("" = text as is):
+    # undoing the replacements gives the concatenation of the article spans in parts.
+    written: str = ""
+    parts: tuple[tuple[int, int], ...] = ()
+    replacements: tuple[Replacement, ...] = ()
+
+    @property
+    def shown(self) -> str:
+        """The words the bulletin prints for this sentence."""
+        return self.written or self.text
 
 
 @dataclass(frozen=True)

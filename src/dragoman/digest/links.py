@@ -66,9 +66,9 @@ def sentence_offsets(text: str, sentences: Sequence[SentenceRef]) -> list[int | 
     pos = 0
     for ref in sentences:
         # Sentences are joined by one space; a hand-written bullet may differ, so check.
-        if text.startswith(ref.text, pos):
+        if text.startswith(ref.shown, pos):
             out.append(pos)
-            pos += len(ref.text) + 1
+            pos += len(ref.shown) + 1
         else:
             out.append(None)
     return out

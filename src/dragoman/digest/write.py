@@ -1,7 +1,8 @@
 """The digest writer: extractive bullets, overview, assessments and sections.
 
-A bullet is made of whole sentences taken from a story's original articles; the text of a
-sentence is never altered, so each one keeps the exact span it came from. Citations and the
+A bullet is made of sentences taken from a story's original articles, most reliable articles
+first, lightly compressed (``compress.py``): each keeps the exact span it came from, and
+every cut or substitution is recorded so ``trace.py`` can check it. Citations and the
 credibility assessment follow the sentences, as in a printed bulletin.
 """
 
@@ -15,7 +16,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from ..stories.assess import disagreement
 from ..records import (
     Annotated,
     Article,
@@ -23,6 +23,7 @@ from ..records import (
     Citation,
     Desk,
     Digest,
+    EntityLink,
     Event,
     Mention,
     Outlet,
@@ -31,8 +32,17 @@ from ..records import (
     SentenceRef,
     Story,
 )
+from ..stories.assess import disagreement, figures
 from .cite import citation_for, citations_for, format_citations, is_reprint, sort_citations
-from .links import entity_links
+from .compress import (
+    SentenceContext,
+    attribution_prefix,
+    compress,
+    role_phrase,
+    self_attributed,
+    usable_role,
+)
+from .links import entity_links, is_outlet
 
 __all__ = [
     "NOT_CONFIRMED",
@@ -52,6 +62,7 @@ MIN_SENTENCES = 2
 MAX_SENTENCES = 5
 MAX_WORDS = 140  # a bullet longer than this stops growing even below five sentences
 REPEAT_JACCARD = 0.5
+REPEAT_OVERLAP = 0.4  # share of the shorter sentence's content words that makes a repeat
 INDEX_TYPES = {"PERSON": "PERSON", "ORG": "ORG", "LOC": "LOC", "GPE": "LOC", "FAC": "LOC"}
 SALIENT_LABELS = {"PERSON", "ORG", "LOC", "NORP", "GPE", "FAC"}
 RANK = {g: i for i, g in enumerate("ABCDEF")}
@@ -99,6 +110,7 @@ class _Candidate:
     score: float
     tokens: frozenset[str]
     mentions: tuple[Mention, ...]
+    signature: frozenset[str] = frozenset()
 
 
 def anchor_for(story_id: str) -> str:
@@ -106,8 +118,85 @@ def anchor_for(story_id: str) -> str:
     return "story-" + re.sub(r"[^A-Za-z0-9_.-]", "-", story_id)
 
 
-def assessment_for(story: Story) -> str | None:
-    """The analyst's note on credibility printed after the citation, or None."""
+_DISPUTE = re.compile(r"(?P<what>[^()]+?)\s+\((?P<a>[^()]+?)\s+vs\.?\s+(?P<b>[^()]+?)\)")
+
+
+def _values_of(ann: Annotated) -> set[str]:
+    """What one report says, in the words a disagreement is phrased in."""
+    out: set[str] = set()
+    for ev in ann.events:
+        if ev.date is not None and ev.mode == "asserted":
+            out.add(f"{ev.date:%B} {ev.date.day}")
+            out.add(f"{ev.date:%B} {ev.date.day}, {ev.date.year}")
+    for _kind, value in figures(ann.article.text or ""):
+        out.add(f"{value:,}")
+    names = {e.id: e.name for e in ann.entities}
+    for ev in ann.events:
+        if ev.place and ev.place in names:
+            out.add(names[ev.place])
+    return out
+
+
+def _who_says(
+    value: str,
+    story: Story,
+    articles: Mapping[str, Article],
+    annotations: Mapping[str, Annotated],
+    outlets: Mapping[str, Outlet],
+) -> list[str]:
+    found: list[str] = []
+    for aid in dict.fromkeys(story.article_ids):
+        article = articles.get(aid)
+        ann = annotations.get(aid)
+        if article is None or is_reprint(story, article, aid):
+            continue
+        said = _values_of(ann) if ann is not None else set()
+        bare = value.split(" ", 1)[0] if value[:1].isdigit() else value
+        if value in said or bare in said or value in (article.text or ""):
+            name = citation_for(article, outlets).outlet
+            if name not in found:
+                found.append(name)
+    return found
+
+
+def _dispute_sentence(
+    rest: str,
+    story: Story,
+    articles: Mapping[str, Article] | None,
+    annotations: Mapping[str, Annotated] | None,
+    outlets: Mapping[str, Outlet] | None,
+) -> str:
+    """ "Reports differ on the date: DeirEzzor24 gives July 25, Anadolu July 27." when known."""
+    if articles is None:
+        return f"Reports differ on {rest}."
+    named: list[str] = []
+    for m in _DISPUTE.finditer(rest):
+        what = re.sub(r"^(?:,|and)\s+", "", m["what"].strip())
+        first = _who_says(m["a"], story, articles, annotations or {}, outlets or {})
+        second = _who_says(m["b"], story, articles, annotations or {}, outlets or {})
+        if not first or not second or set(first) & set(second):
+            return f"Reports differ on {rest}."
+        verb = "give" if len(first) > 1 else "gives"
+        named.append(f"{what}: {_and(first)} {verb} {m['a']}, {_and(second)} {m['b']}")
+    if not named:
+        return f"Reports differ on {rest}."
+    return "Reports differ on " + "; and on ".join(named) + "."
+
+
+def _and(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def assessment_for(
+    story: Story,
+    articles: Mapping[str, Article] | None = None,
+    annotations: Mapping[str, Annotated] | None = None,
+    outlets: Mapping[str, Outlet] | None = None,
+) -> str | None:
+    """The analyst's note on credibility printed after the citation, or None.
+
+    With the story's articles at hand, a disagreement names the reports on each side.
+    """
     parts: list[str] = []
     if story.credibility >= 6:
         parts.append(NO_WAY_TO_ASSESS)
@@ -117,7 +206,7 @@ def assessment_for(story: Story) -> str | None:
     rest = disagreement(reason)
     if rest:
         # the credibility stage says what the reports disagree on ("the date (July 25 vs 27)")
-        parts.append(f"Reports differ on {rest}.")
+        parts.append(_dispute_sentence(rest, story, articles, annotations, outlets))
     return " ".join(parts) or None
 
 
@@ -155,8 +244,8 @@ def _article_order(
     def key(a: Article) -> tuple[Any, ...]:
         day = _published_day(a) or date.max
         stamp = a.published or datetime.max
-        # Earliest day first; on one day the more reliable outlet leads.
-        return (day, _grade(a, story, outlets), stamp.isoformat(), a.id)
+        # The most reliable outlet leads; among equals the earliest report.
+        return (_grade(a, story, outlets), day, stamp.isoformat(), a.id)
 
     return sorted(originals, key=key)
 
@@ -197,7 +286,8 @@ def split_sentences(article: Article) -> list[Sentence]:
 # "TEHRAN (Tasnim) – ", "DEIR EZZOR – ", "TEHRAN, Aug. 06 (MNA) – ", "Baghdad, July 29, IRNA – "
 _DATELINE = re.compile(
     r"^(?:[A-Z][A-Z .'’-]{2,40}(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?(?:\s*\([^()]{1,40}\))?"
-    r"|[A-Z][a-z]+(?:\s[A-Z][a-z]+)?,\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+[A-Z][A-Za-z]{1,12})"
+    r"|[A-Z][a-z]+(?:\s[A-Z][a-z]+)?,\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+[A-Z][A-Za-z]{1,12}"
+    r"|[A-Z][a-z]+(?:\s[A-Z][a-z]+)?,\s+[A-Z]{2,10})"
     r"\s*[-–—]+\s*(?=[A-Z\"“‘'])"
 )
 
@@ -309,6 +399,138 @@ def _overlaps(start: int, end: int, s: int, e: int) -> bool:
     return start < e and end > s
 
 
+_STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "and",
+        "or",
+        "but",
+        "with",
+        "by",
+        "from",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "has",
+        "have",
+        "had",
+        "that",
+        "this",
+        "these",
+        "those",
+        "it",
+        "its",
+        "their",
+        "his",
+        "her",
+        "he",
+        "she",
+        "they",
+        "we",
+        "which",
+        "who",
+        "whom",
+        "said",
+        "says",
+        "say",
+        "told",
+        "tell",
+        "also",
+        "will",
+        "would",
+        "could",
+        "should",
+        "may",
+        "might",
+        "not",
+        "no",
+        "into",
+        "over",
+        "about",
+        "after",
+        "before",
+        "during",
+        "between",
+        "than",
+        "then",
+        "there",
+        "here",
+        "would",
+        "its",
+        "our",
+        "your",
+        "them",
+        "him",
+        "us",
+        "one",
+        "two",
+        "new",
+        "all",
+        "any",
+        "some",
+        "more",
+        "most",
+        "other",
+        "such",
+        "only",
+        "very",
+        "just",
+        "last",
+        "next",
+        "week",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ]
+)
+
+
+def _signature(
+    text: str, start: int, mentions: Sequence[Mention], skip: set[str]
+) -> frozenset[str]:
+    """Content words of a sentence, each name standing as its entity, for spotting repeats."""
+    keys: set[str] = set()
+    masked = list(text)
+    for m in mentions:
+        if m.label not in SALIENT_LABELS or m.source in ("coreference",):
+            continue
+        key = _entity_key(m)
+        if key not in skip:
+            keys.add("@" + key)
+        for i in range(max(m.start - start, 0), min(m.end - start, len(masked))):
+            masked[i] = " "
+    for word in _WORD.findall("".join(masked)):
+        low = word.casefold()
+        if len(low) >= 3 and low not in _STOPWORDS and not low.isdigit():
+            keys.add(low[:5])  # a crude stem: "exporting" and "export" meet
+    return frozenset(keys)
+
+
+def _repeats(a: frozenset[str], b: frozenset[str]) -> bool:
+    """True when two sentences say the same thing in other words."""
+    if not a or not b:
+        return False
+    shared = len(a & b)
+    return shared >= 4 and shared / min(len(a), len(b)) >= REPEAT_OVERLAP
+
+
 def _candidates(
     story: Story,
     ordered: list[Article],
@@ -337,7 +559,10 @@ def _candidates(
                 + (0.5 if rank == 0 else 0.0)
             )
             ref = SentenceRef(sent.text, article.id, sent.start, sent.end)
-            out.append(_Candidate(ref, rank, pos, score, _tokens(sent.text), inside))
+            # The story's own people and places are in most of its sentences: they say
+            # nothing about whether two sentences tell the same thing.
+            signature = _signature(sent.text, sent.start, inside, outlets | salient)
+            out.append(_Candidate(ref, rank, pos, score, _tokens(sent.text), inside, signature))
     return out
 
 
@@ -351,8 +576,7 @@ def _usable(cand: _Candidate) -> bool:
     )
 
 
-def _choose(cands: list[_Candidate]) -> list[_Candidate]:
-    """Pick 2-5 high-scoring, non-repeating sentences, in reading order."""
+def _ranked(cands: list[_Candidate]) -> list[_Candidate]:
     ranked = sorted(
         (c for c in cands if _usable(c)),
         key=lambda c: (-c.score, c.article_rank, c.position),
@@ -363,13 +587,23 @@ def _choose(cands: list[_Candidate]) -> list[_Candidate]:
             (c for c in cands if c.ref.text.strip() and not is_boilerplate(c.ref.text)),
             key=lambda c: (c.article_rank, c.position),
         )[:1]
+    return ranked
+
+
+def _choose(ranked: list[_Candidate], blocked: set[int]) -> list[_Candidate]:
+    """Pick 2-5 high-scoring, non-repeating sentences, in reading order."""
     chosen: list[_Candidate] = []
     words = 0
-    top = ranked[0].score if ranked else 0.0
-    for cand in ranked:
+    usable = [c for c in ranked if id(c) not in blocked]
+    top = usable[0].score if usable else 0.0
+    for cand in usable:
         if len(chosen) >= MAX_SENTENCES:
             break
-        if any(_jaccard(cand.tokens, c.tokens) > REPEAT_JACCARD for c in chosen):
+        if any(
+            _jaccard(cand.tokens, c.tokens) > REPEAT_JACCARD
+            or _repeats(cand.signature, c.signature)
+            for c in chosen
+        ):
             continue
         n = len(_WORD.findall(cand.ref.text))
         if len(chosen) >= MIN_SENTENCES and (
@@ -387,7 +621,7 @@ def _coverage(cand: _Candidate) -> int:
 
 
 def _compose(refs: Sequence[SentenceRef], citation: str, assessment: str | None) -> str:
-    parts = [" ".join(r.text for r in refs)]
+    parts = [" ".join(r.shown for r in refs)]
     if citation:
         parts.append(citation)
     if assessment:
@@ -396,12 +630,224 @@ def _compose(refs: Sequence[SentenceRef], citation: str, assessment: str | None)
 
 
 @dataclass
+class _Voice:
+    """How a story's bullets speak: attribution, names and roles, common words."""
+
+    prefix: str
+    attribute: bool
+    single: bool  # one independent outlet tells the story
+    names: dict[str, str]
+    roles: dict[str, str]
+    lowers: frozenset[str]
+    articles: Mapping[str, Article]
+    annotations: Mapping[str, Annotated]
+    outlets: Mapping[str, Outlet]
+
+
+def _voice(
+    story: Story,
+    ordered: list[Article],
+    citations: Sequence[Citation],
+    annotations: Mapping[str, Annotated],
+    articles: Mapping[str, Article],
+    outlets: Mapping[str, Outlet],
+    desk: Desk,
+) -> _Voice:
+    names: dict[str, str] = {}
+    roles: dict[str, str] = {}
+    words: set[str] = set()
+    day = _published_day(ordered[0]) if ordered else None
+    for article in ordered:
+        words.update(re.findall(r"\b[a-z][a-z'’-]+\b", article.text or ""))
+        ann = annotations.get(article.id)
+        if ann is None:
+            continue
+        entities = {e.id: e for e in ann.entities}
+        for m in ann.mentions:
+            entity = entities.get(m.entity_id or "")
+            if m.label != "PERSON" or entity is None or is_outlet(m.entity_id, entity):
+                continue
+            names.setdefault(entity.id, " ".join(entity.name.split()))
+            if entity.id not in roles and m.role and usable_role(m.role):
+                # the articles' own words first: the most reliable article's title
+                roles[entity.id] = " ".join(m.role.split())
+        for entity in entities.values():
+            if entity.type == "PERSON" and entity.id not in roles:
+                phrase = role_phrase(entity, day, desk.country_terms)
+                if phrase:
+                    roles[entity.id] = phrase
+    # One voice per owner: outlets of one owner are one source.
+    independent: list[Outlet] = []
+    owners: set[str] = set()
+    per_outlet: Counter[str] = Counter()
+    for c in citations:
+        outlet = outlets.get(c.outlet_id)
+        per_outlet[c.outlet_id] += 1
+        if outlet is None:
+            independent = []
+            break
+        owner = (outlet.owner or outlet.id).casefold()
+        if owner not in owners:
+            owners.add(owner)
+            independent.append(outlet)
+    arena = next((a for a in desk.arenas if a.id == story.arena), None)
+    involves = arena.involves if arena is not None else ()
+    reports = sum(per_outlet.values()) if len(independent) == 1 else 1
+    prefix = attribution_prefix(independent, involves, reports, desk.country_terms)
+    return _Voice(
+        prefix,
+        bool(prefix),
+        len(independent) == 1,
+        names,
+        roles,
+        frozenset(words),
+        articles,
+        annotations,
+        outlets,
+    )
+
+
+def _adjacent(prev: _Candidate | None, cand: _Candidate) -> bool:
+    return (
+        prev is not None
+        and prev.ref.article_id == cand.ref.article_id
+        and prev.position == cand.position - 1
+    )
+
+
+def _render(chosen: Sequence[_Candidate], voice: _Voice) -> list[SentenceRef] | list[int]:
+    """The chosen sentences as printed, or the ids of those that cannot stand."""
+    refs: list[SentenceRef] = []
+    named: set[str] = set()
+    dropped: list[int] = []
+    prev: _Candidate | None = None
+    for i, cand in enumerate(chosen):
+        article = voice.articles[cand.ref.article_id]
+        outlet = voice.outlets.get(article.outlet_id)
+        first = not refs
+        prefix = voice.prefix if first else ""
+        if (
+            first
+            and prefix
+            and voice.single
+            and self_attributed(cand.ref.text, outlet, article.outlet_id)
+        ):
+            prefix = ""  # the sentence names its one source itself; say it once
+        ctx = SentenceContext(
+            article=article,
+            annotated=voice.annotations.get(article.id),
+            outlet=outlet,
+            first=first,
+            adjacent=_adjacent(prev, cand),
+            prefix=prefix,
+            attribute=voice.attribute,
+            named=named,
+            roles=voice.roles,
+            names=voice.names,
+        )
+        ref = compress(cand.ref, ctx, voice.lowers)
+        if ref is None or len(_WORD.findall(ref.shown)) < MIN_WORDS:
+            dropped.append(id(cand))
+            continue
+        refs.append(ref)
+        prev = cand
+    return dropped or refs
+
+
+def _fragment_links(
+    ref: SentenceRef, base: int, annotations: Mapping[str, Annotated]
+) -> list[tuple[int, EntityLink]]:
+    """Entity links of one printed sentence, spans shifted to its place in the bullet."""
+    if not ref.written:
+        return [(base, link) for link in entity_links([ref], annotations)]
+    annotated = annotations.get(ref.article_id)
+    if annotated is None:
+        return []
+    text = annotated.article.text or ""
+    out: list[tuple[int, EntityLink]] = []
+    entities = {e.id: e for e in annotated.entities}
+    # Walk the printed text: kept runs map onto the article's parts in order.
+    flat: list[int] = [i for s, e in ref.parts for i in range(s, e)]
+    w = c = 0
+    reps = sorted(ref.replacements, key=lambda r: r.start)
+
+    def kept_run(w0: int, w1: int, c0: int) -> None:
+        pos = c0
+        while pos < c0 + (w1 - w0):
+            a = flat[pos]
+            b = a
+            n = pos
+            while n < c0 + (w1 - w0) and flat[n] == b:
+                b += 1
+                n += 1
+            piece = SentenceRef(text[a:b], ref.article_id, a, b)
+            shift = base + w0 + (pos - c0)
+            out.extend((shift, link) for link in entity_links([piece], annotations))
+            pos = n
+
+    for rep in reps:
+        if rep.start > w:
+            kept_run(w, rep.start, c)
+            c += rep.start - w
+        entity = entities.get(rep.entity_id or "")
+        if entity is not None and rep.kind in ("name", "pronoun"):
+            shown = ref.written[rep.start : rep.end]
+            name = re.split(r",\s|['’]s\b", shown, maxsplit=1)[0]
+            role = shown[len(name) :].strip(" ,") or None
+            out.append(
+                (
+                    base + rep.start,
+                    EntityLink(
+                        id=entity.id,
+                        name=" ".join(entity.name.split()),
+                        type="PERSON" if entity.type == "PERSON" else entity.type,
+                        mentions=(name,),
+                        spans=((0, len(name)),),
+                        role=role if role and not role.startswith("'") else None,
+                    ),
+                )
+            )
+        c += len(rep.original)
+        w = rep.end
+    if w < len(ref.written):
+        kept_run(w, len(ref.written), c)
+    return out
+
+
+def _links(
+    refs: Sequence[SentenceRef], annotations: Mapping[str, Annotated]
+) -> tuple[EntityLink, ...]:
+    """The entities a bullet of these printed sentences names, first seen first."""
+    found: list[tuple[int, EntityLink]] = []
+    base = 0
+    for ref in refs:
+        found += _fragment_links(ref, base, annotations)
+        base += len(ref.shown) + 1
+    merged: dict[str, EntityLink] = {}
+    for shift, link in found:
+        spans = tuple((s + shift, e + shift) for s, e in link.spans)
+        old = merged.get(link.id)
+        if old is None:
+            merged[link.id] = link.replace(spans=spans)
+            continue
+        merged[link.id] = old.replace(
+            spans=old.spans + spans,
+            mentions=tuple(dict.fromkeys(old.mentions + link.mentions)),
+            place=old.place or link.place,
+            role=old.role or link.role,
+        )
+    links = [m.replace(spans=tuple(sorted(m.spans))) for m in merged.values()]
+    return tuple(sorted(links, key=lambda m: m.spans[0] if m.spans else (0, 0)))
+
+
+@dataclass
 class _Written:
     story: Story
     bullet: Bullet
-    best: _Candidate
     chosen: list[_Candidate]
+    ranked: list[_Candidate]
     citations: list[Citation]
+    voice: _Voice
 
 
 def _write_story(
@@ -415,38 +861,88 @@ def _write_story(
 ) -> _Written | None:
     ordered = _article_order(story, _originals(story, articles), outlets)
     cands = _candidates(story, ordered, annotations, desk)
-    chosen = _choose(cands)
-    if not chosen:
+    ranked = _ranked(cands)
+    independent = citations_for(story, articles, outlets)
+    citations = independent or sort_citations(
+        [
+            citation_for(articles[a], outlets)
+            for a in dict.fromkeys(c.ref.article_id for c in ranked)
+        ]
+    )
+    voice = _voice(story, ordered, citations, annotations, articles, outlets, desk)
+    blocked: set[int] = set()
+    chosen: list[_Candidate] = []
+    refs: list[SentenceRef] = []
+    for _ in range(12):  # each round drops at least one sentence that cannot stand
+        chosen = _choose(ranked, blocked)
+        if not chosen:
+            break
+        result = _render(chosen, voice)
+        if result and isinstance(result[0], int):
+            blocked.update(result)  # type: ignore[arg-type]
+            continue
+        refs = result  # type: ignore[assignment]
+        break
+    if not refs:
         log.warning(
             "story %s: no usable sentence in its articles; left out of the digest", story.id
         )
         return None
-    citations = citations_for(story, articles, outlets)
-    if not citations:
+    if not independent:
         # Only reprints were at hand: cite the copies actually quoted rather than nothing.
-        quoted = dict.fromkeys(c.ref.article_id for c in chosen)
-        citations = sort_citations([citation_for(articles[a], outlets) for a in quoted])
+        quoted = {r.article_id for r in refs}
+        citations = [c for c in citations if c.article_id in quoted]
     cited = format_citations(citations, period_from, period_to)
-    assessment = assessment_for(story)
-    refs = tuple(c.ref for c in chosen)
+    assessment = assessment_for(story, articles, annotations, outlets)
     bullet = Bullet(
         text=_compose(refs, cited, assessment),
         story_id=story.id,
-        sentences=refs,
+        sentences=tuple(refs),
         citations=tuple(citations),
         credibility=story.credibility,
         assessment=assessment,
         anchor=anchor_for(story.id),
-        entities=entity_links(refs, annotations),
+        entities=_links(refs, annotations),
     )
-    # The overview's one sentence should say the most: who, what and where together.
-    best = max(chosen, key=lambda c: (_coverage(c), c.score, -c.article_rank, -c.position))
-    return _Written(story, bullet, best, chosen, citations)
+    return _Written(story, bullet, chosen, ranked, citations, voice)
 
 
 def _salience_key(story: Story) -> tuple[Any, ...]:
     first = story.first_seen.isoformat() if story.first_seen is not None else "9999"
     return (-story.salience, first, story.id)
+
+
+def _overview_sentence(w: _Written) -> SentenceRef | None:
+    """The one sentence that says the most of a story, written to stand alone."""
+    printed = {(r.article_id, r.start): r for r in w.bullet.sentences}
+    # Who, what and where together first; then the bullet's own order.
+    order = sorted(w.chosen, key=lambda c: (-_coverage(c), -c.score, c.article_rank, c.position))
+    order += [c for c in w.ranked if c not in order]
+    for cand in order:
+        kept = printed.get((cand.ref.article_id, cand.ref.start))
+        if kept is not None and kept is w.bullet.sentences[0]:
+            return kept  # the bullet's opening already stands alone
+        result = _render([cand], w.voice)
+        if result and not isinstance(result[0], int):
+            return result[0]  # type: ignore[return-value]
+    return None
+
+
+def _told(w: _Written) -> frozenset[str]:
+    """The people, groups and places a bullet names; countries and nationalities aside."""
+    return frozenset(
+        link.id
+        for link in w.bullet.entities
+        if link.type != "NORP"
+        and not (
+            link.place is not None
+            and (link.place.precision == "country" or link.place.feature_class == "A")
+        )
+    )
+
+
+def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 
 
 def _overview(
@@ -457,7 +953,11 @@ def _overview(
     period_to: date,
     desk: Desk,
 ) -> list[Bullet]:
-    """The top story of each arena first, then the next most salient; in section order."""
+    """The top story of each arena first, then the most salient of what is not yet told.
+
+    Shown in section order; a story that mostly repeats the people and places of one
+    already chosen is discounted, so the overview covers more developments.
+    """
     ranked = sorted(written, key=lambda w: _salience_key(w.story))
     arenas = sorted(desk.arenas, key=lambda a: a.priority)
     top: list[_Written] = []
@@ -465,16 +965,24 @@ def _overview(
         best = next((w for w in ranked if w.story.arena == arena.id), None)
         if best is not None and len(top) < size:
             top.append(best)
-    for w in ranked:
-        if len(top) >= size:
+    while len(top) < size:
+        rest = [w for w in ranked if w not in top]
+        if not rest:
             break
-        if w not in top:
-            top.append(w)
+
+        def gain(w: _Written) -> float:
+            seen = max((_overlap(_told(w), _told(t)) for t in top), default=0.0)
+            return w.story.salience * (1.0 - seen)
+
+        top.append(max(rest, key=lambda w: (gain(w), -ranked.index(w))))
     order = {a.id: i for i, a in enumerate(arenas)}
     top.sort(key=lambda w: (order.get(w.story.arena or "", len(order)), _salience_key(w.story)))
     out = []
     for w in top:
-        refs = (w.best.ref,)
+        ref = _overview_sentence(w)
+        if ref is None:
+            continue
+        refs = (ref,)
         cited = format_citations(w.citations, period_from, period_to)
         out.append(
             Bullet(
@@ -485,7 +993,7 @@ def _overview(
                 credibility=w.story.credibility,
                 assessment=w.bullet.assessment,
                 anchor=w.bullet.anchor,
-                entities=entity_links(refs, annotations),
+                entities=_links(refs, annotations),
             )
         )
     return out

@@ -1,22 +1,29 @@
 """HTML rendering of a digest: one self-contained, printable page.
 
-Every sentence carries its provenance (article id and character span) so an analyst can
-hover over it; article text is hostile input and is always escaped by the template.
+Every sentence carries its provenance (article id and character span): hovering shows it,
+and clicking (focusing) a sentence opens a note with the outlet, date, article id, span and
+link. The note is pure CSS (``:focus-within``), so the page runs no script at all and its
+Content-Security-Policy can forbid every script. Article text is hostile input and is always
+escaped by the template; the map's SVG is escaped by ``svgmap``.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
-from ...records import Bullet, Digest, EntityLink
+from ...records import Bullet, Citation, Digest, EntityLink
 from ..cite import citation_groups, format_period
-from ..links import INDEXED_TYPES, TYPE_NAMES, coordinates, describe, sentence_offsets
+from ..links import INDEXED_TYPES, TYPE_NAMES, coordinates, describe
+from .svgmap import map_points, on_map, svg_map
 
 __all__ = ["render", "safe_url"]
 
@@ -111,20 +118,55 @@ def _segments(
     return out
 
 
+def _printed(bullet: Bullet) -> list[tuple[str, int | None]]:
+    """Each sentence as the bullet prints it, and where it starts in the bullet's text.
+
+    A condensed sentence prints its written form (``shown``), not the article's words; the
+    sentences are joined by one space, though a hand-made bullet may differ, so check.
+    """
+    out: list[tuple[str, int | None]] = []
+    pos = 0
+    for ref in bullet.sentences:
+        shown = str(getattr(ref, "shown", ref.text))
+        if bullet.text.startswith(shown, pos):
+            out.append((shown, pos))
+            pos += len(shown) + 1
+        else:
+            out.append((shown, None))
+    return out
+
+
+def _long_date(citation: Citation | None) -> str:
+    """The date in full for the provenance note (it stands alone there, so with the year)."""
+    if citation is None or citation.date is None:
+        return ""
+    d = citation.date
+    return f"{d:%B} {d.day}, {d.year}"
+
+
 def _bullet_view(
-    bullet: Bullet, digest: Digest, number: str, targets: dict[str, str]
+    bullet: Bullet, digest: Digest, number: str, targets: dict[str, str], notes: Iterator[int]
 ) -> dict[str, Any]:
-    sentences = [
-        {
-            "article_id": ref.article_id,
-            "start": ref.start,
-            "end": ref.end,
-            "segments": _segments(ref.text, offset, bullet, targets),
-        }
-        for ref, offset in zip(
-            bullet.sentences, sentence_offsets(bullet.text, bullet.sentences), strict=True
+    by_article: dict[str, Citation] = {}
+    for citation in bullet.citations:
+        by_article.setdefault(citation.article_id, citation)
+    sentences = []
+    for ref, (shown, offset) in zip(bullet.sentences, _printed(bullet), strict=True):
+        cited = by_article.get(ref.article_id)
+        sentences.append(
+            {
+                "article_id": ref.article_id,
+                "start": ref.start,
+                "end": ref.end,
+                "segments": _segments(shown, offset, bullet, targets),
+                "note_id": f"prov-{next(notes)}",  # one count per page: ids stay unique
+                "outlet": cited.outlet if cited else "",
+                "date": _long_date(cited),
+                "url": safe_url(cited.url) if cited else None,
+                # A condensed sentence: the note quotes what the article itself says.
+                "original": ref.text if shown != ref.text else "",
+            }
         )
-    ]
     links = []
     for group in citation_groups(bullet.citations, digest.period_from, digest.period_to):
         urls = [u for u in (safe_url(c.url) for c in group.citations) if u]
@@ -181,19 +223,24 @@ def _index(
     return sorted(entries.values(), key=lambda e: (e["name"].casefold(), e["kind"], e["id"]))
 
 
-def render(digest: Digest) -> str:
-    """The digest as a standalone HTML page (inline CSS, no scripts, no external requests)."""
+def render(digest: Digest, *, for_print: bool = False) -> str:
+    """The digest as a standalone HTML page (inline CSS and SVG, no scripts, no requests).
+
+    ``for_print`` leaves out what only a screen can use (the provenance notes that open on
+    click); the PDF renderer lays out that variant.
+    """
     numbers: dict[str, str] = {}
     targets = _element_ids(digest)
+    notes = itertools.count(1)
     sections = []
     for i, section in enumerate(digest.sections, start=1):
         bullets = []
         for j, bullet in enumerate(section.bullets, start=1):
             number = f"{i}.{j}"
             numbers.setdefault(bullet.anchor, number)
-            bullets.append(_bullet_view(bullet, digest, number, targets))
+            bullets.append(_bullet_view(bullet, digest, number, targets, notes))
         sections.append({"title": section.title, "arena": section.arena, "bullets": bullets})
-    overview = [_bullet_view(b, digest, "", targets) for b in digest.overview]
+    overview = [_bullet_view(b, digest, "", targets, notes) for b in digest.overview]
     index = _index(digest, numbers, targets)
     # Rows may come back from JSON without optional keys; the template expects them all.
     timeline = [
@@ -207,6 +254,9 @@ def render(digest: Digest) -> str:
         }
         for row in digest.timeline
     ]
+    # svg_map escapes every name it prints, so its markup may go into the page as it is.
+    map_svg = Markup(svg_map(digest, targets))
+    off_map = [p.name for p in map_points(digest) if not on_map(p)] if map_svg else []
     template = _environment().get_template("digest.html.j2")
     return template.render(
         title=digest.title,
@@ -218,4 +268,7 @@ def render(digest: Digest) -> str:
         index=index,
         timeline=timeline,
         known_anchors=set(numbers),
+        map_svg=map_svg,
+        off_map=off_map,
+        for_print=for_print,
     )

@@ -9,11 +9,20 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from ...records import Bullet, Citation, Digest, EntityLink, Place, Section
+from ...records import (
+    Bullet,
+    Citation,
+    Digest,
+    EntityLink,
+    Place,
+    Replacement,
+    Section,
+    SentenceRef,
+)
 
 __all__ = ["SCHEMA_VERSION", "digest_to_json", "load_schema", "render"]
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 @lru_cache(maxsize=1)
@@ -76,15 +85,34 @@ def _entity(link: EntityLink) -> dict[str, Any]:
     return out
 
 
+def _sentence(s: SentenceRef) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "text": s.text,
+        "article_id": s.article_id,
+        "start": s.start,
+        "end": s.end,
+    }
+    # A compressed sentence says how it was printed and how to get back to the article.
+    if s.written:
+        out["written"] = s.written
+        out["parts"] = [{"start": a, "end": b} for a, b in s.parts]
+        out["replacements"] = [_replacement(r) for r in s.replacements]
+    return out
+
+
+def _replacement(r: Replacement) -> dict[str, Any]:
+    out: dict[str, Any] = {"start": r.start, "end": r.end, "original": r.original, "kind": r.kind}
+    if r.entity_id:
+        out["entity_id"] = r.entity_id
+    return out
+
+
 def _bullet(b: Bullet) -> dict[str, Any]:
     out: dict[str, Any] = {
         "text": b.text,
         "story_id": b.story_id,
         "citations": [_citation(c) for c in b.citations],
-        "sentences": [
-            {"text": s.text, "article_id": s.article_id, "start": s.start, "end": s.end}
-            for s in b.sentences
-        ],
+        "sentences": [_sentence(s) for s in b.sentences],
     }
     if b.credibility is not None:
         out["credibility"] = b.credibility

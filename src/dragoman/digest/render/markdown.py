@@ -30,7 +30,7 @@ def _bullet_line(bullet: Bullet, digest: Digest, number: str = "") -> str:
 
 def _bullet_body(bullet: Bullet, digest: Digest) -> str:
     if bullet.sentences:
-        parts = [escape(" ".join(s.text for s in bullet.sentences))]
+        parts = [escape(" ".join(s.shown for s in bullet.sentences))]
         cited = format_citations(bullet.citations, digest.period_from, digest.period_to)
         if cited:
             parts.append(escape(cited))
