@@ -36,7 +36,7 @@ SETTINGS: tuple[Setting, ...] = (
         "Add the shared dictionary of the region's well-known groups and people to the desk's actors.",
     ),
     Setting("story_window_days", 7, "Articles further apart than this never share a story."),
-    Setting("story_threshold", 0.35, "Similarity an article needs to join an existing story."),
+    Setting("story_threshold", 0.25, "Similarity an article needs to join an existing story."),
     Setting("duplicate_threshold", 0.8, "MinHash Jaccard above which an article is a reprint."),
     Setting("fetch_timeout", 20.0, "Seconds before a network fetch is abandoned."),
     Setting("fetch_max_bytes", 5_000_000, "Largest response body dragoman will read."),

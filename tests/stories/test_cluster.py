@@ -22,7 +22,12 @@ FOOTBALL = "Persepolis signed a new striker from a Portuguese club ahead of the 
 
 
 def test_tokens_drop_stopwords_and_short_words():
-    assert tokens("The IRGC's commander met them in Albu Kamal") == ["irgc's", "commander", "met", "albu", "kamal"]
+    assert tokens("The IRGC's commander met them in Albu Kamal") == ["irgc", "commander", "met", "albu", "kamal"]
+
+
+def test_tokens_keep_numbers_and_two_letter_names():
+    # figures and years tell two reports of the same kind of event apart
+    assert tokens("7 killed as the US and UN met in 2019") == ["killed", "us", "un", "met", "2019"]
 
 
 def test_same_development_joins_and_other_topics_start_stories():
@@ -80,3 +85,46 @@ def test_cluster_entities_leave_out_outlets_and_dates():
         entities=(Entity("outlet:fars", "ORG", "Fars", attributes={"outlet": "fars"}),),
     )
     assert cluster_entities(annotated) == frozenset({"iraj-masjedi"})
+
+
+def ann_labelled(article, **labels):
+    """An annotation whose mentions carry the given labels: ann_labelled(a, albu_kamal="LOC")."""
+    mentions = tuple(Mention(article.id, 0, 1, e, label, entity_id=e) for e, label in labels.items())
+    return Annotated(article=article, mentions=mentions)
+
+
+def test_shared_places_count_for_less_than_shared_people():
+    c = StoryClusterer()
+    story = art("a", "", SOLEIMANI)
+    c.add(story, ann_labelled(story, soleimani="PERSON", albu_kamal="LOC", syria="LOC"))
+    doc_place = c._doc(art("b", "", FAIR), ann_labelled(art("b", "", FAIR), albu_kamal="LOC", damascus="LOC"))
+    doc_person = c._doc(art("c", "", FAIR), ann_labelled(art("c", "", FAIR), soleimani="PERSON", damascus="LOC"))
+    sid = c.story_of["a"]
+    assert c._entity_similarity(doc_person, c.stories[sid]) > c._entity_similarity(doc_place, c.stories[sid])
+    even = StoryClusterer(place_weight=1.0)
+    even.add(story, ann_labelled(story, soleimani="PERSON", albu_kamal="LOC", syria="LOC"))
+    doc_place2 = even._doc(art("b", "", FAIR), ann_labelled(art("b", "", FAIR), albu_kamal="LOC", damascus="LOC"))
+    assert even._entity_similarity(doc_place2, even.stories[sid]) > c._entity_similarity(doc_place, c.stories[sid])
+
+
+def test_an_article_missing_the_people_of_a_story_scores_lower_than_one_naming_them():
+    c = StoryClusterer()
+    for i, text in enumerate((SOLEIMANI, SOLEIMANI2)):
+        a = art(f"s{i}", "", text)
+        c.add(a, ann(a, "soleimani", "qods-force", "albu-kamal"))
+    sid = c.story_of["s0"]
+    only_place = c._doc(art("p", "", FAIR * 3), ann(art("p", "", FAIR * 3), "albu-kamal", "iraq"))
+    with_people = c._doc(art("q", "", FAIR * 3), ann(art("q", "", FAIR * 3), "albu-kamal", "soleimani", "qods-force"))
+    assert c._entity_similarity(with_people, c.stories[sid]) > 2 * c._entity_similarity(only_place, c.stories[sid])
+
+
+def test_a_short_post_is_not_asked_to_name_the_whole_story():
+    c = StoryClusterer()
+    a = art("a", "", SOLEIMANI * 4)
+    c.add(a, ann(a, "soleimani", "qods-force", "albu-kamal", "irgc", "deir-ezzor", "isil"))
+    sid = c.story_of["a"]
+    short_text = "Message of the commander to the fighters at the front."
+    long_text = (short_text + " ") * 20
+    short = c._doc(art("p", "", short_text), ann(art("p", "", short_text), "soleimani", "fatimiyoun"))
+    long = c._doc(art("q", "", long_text), ann(art("q", "", long_text), "soleimani", "fatimiyoun"))
+    assert c._entity_similarity(short, c.stories[sid]) > c._entity_similarity(long, c.stories[sid])

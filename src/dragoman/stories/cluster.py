@@ -19,7 +19,8 @@ from ..records import Annotated, Article
 
 CLUSTER_LABELS = frozenset({"PERSON", "ORG", "LOC", "NORP"})
 
-_WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
+# Words of two letters or more, and numbers: figures and years tell similar events apart.
+_WORD = re.compile(r"\b\w\w+\b", re.UNICODE)
 
 # A short list: the IDF weighting handles most common words.
 _STOP = frozenset(
@@ -33,15 +34,19 @@ _STOP = frozenset(
     sunday""".split()
 )
 
-TOP_TERMS = 40  # terms of a story kept in the candidate index
+TOP_TERMS = 40
+
+# Reports of different developments in one arena share their places and nationalities far
+# more often than their people and groups, so these count for less (``place_weight``).
+PLACE_LABELS = frozenset({"LOC", "NORP"})  # terms of a story kept in the candidate index
 
 
 def tokens(text: str) -> list[str]:
     """Lower-cased content words of a text."""
     out = []
     for match in _WORD.finditer(text.lower()):
-        word = match.group().strip("'’-")
-        if len(word) > 2 and word not in _STOP:
+        word = match.group()
+        if word not in _STOP and not word.startswith("_"):
             out.append(word)
     return out
 
@@ -113,17 +118,19 @@ class StoryClusterer:
 
     def __init__(
         self,
-        threshold: float = 0.35,
+        threshold: float = 0.25,
         window_days: float = 7.0,
         text_weight: float = 0.7,
         day_penalty: float = 0.03,
         short_words: int = 80,
+        place_weight: float = 0.4,
     ) -> None:
         self.threshold = threshold
         self.window = timedelta(days=window_days)
         self.text_weight = text_weight
         self.day_penalty = day_penalty
         self.short_words = short_words
+        self.place_weight = place_weight
         self.stories: dict[str, _Story] = {}
         self.story_of: dict[str, str] = {}
         self._df: Counter[str] = Counter()
@@ -131,6 +138,7 @@ class StoryClusterer:
         self._n = 0
         self._by_term: dict[str, set[str]] = defaultdict(set)
         self._by_entity: dict[str, set[str]] = defaultdict(set)
+        self._places: set[str] = set()  # entity ids mentioned as places or nationalities
         self._idf_cache: dict[str, float] = {}
         self._eidf_cache: dict[str, float] = {}
         self._cache_n = -1
@@ -158,12 +166,17 @@ class StoryClusterer:
             self._cache_n = self._n
         w = self._eidf_cache.get(entity)
         if w is None:
-            w = self._eidf_cache[entity] = (
-                math.log((self._n + 1) / (self._edf.get(entity, 0) + 1)) + 1.0
-            )
+            w = math.log((self._n + 1) / (self._edf.get(entity, 0) + 1)) + 1.0
+            if entity in self._places:
+                w *= self.place_weight
+            self._eidf_cache[entity] = w
         return w
 
     def _doc(self, article: Article, annotated: Annotated | None) -> _Doc:
+        if annotated is not None:
+            self._places.update(
+                m.entity_id for m in annotated.mentions if m.entity_id and m.label in PLACE_LABELS
+            )
         words = tokens(article.text)
         counts = Counter(tokens(article.title) * 2 + words)
         return _Doc(
@@ -200,12 +213,32 @@ class StoryClusterer:
         return story.norm2
 
     def _entity_similarity(self, doc: _Doc, story: _Story) -> float:
+        """How far the article's entities are the story's, and the story's the article's.
+
+        The geometric mean of two shares, each weighted by rarity: the share of the
+        article's entities that the story names, and the share of the story's entities
+        (weighted by how many of its articles name them) that the article names. An
+        article naming only the place of a story, not the people every report of it names,
+        scores low on the second. A short post cannot name all of a story, so for it the
+        second share counts for less.
+        """
         if not doc.entities or not story.entities:
             return 0.0
-        mine = sum(self._eidf(e) for e in doc.entities)
-        theirs = sum(self._eidf(e) for e in story.entities)
-        shared = sum(self._eidf(e) for e in doc.entities if e in story.entities)
-        return shared / min(mine, theirs)
+        size = len(story.article_ids) or 1
+        mine = shared = theirs = shared_theirs = 0.0
+        for e in doc.entities:
+            w = self._eidf(e)
+            mine += w
+            count = story.entities.get(e)
+            if count:
+                shared += w
+                shared_theirs += w * count / size
+        for e, count in story.entities.items():
+            theirs += self._eidf(e) * count / size
+        if not shared:
+            return 0.0
+        second = 0.5 * min(1.0, doc.length / self.short_words)
+        return (shared / mine) ** (1.0 - second) * (shared_theirs / theirs) ** second
 
     def _in_window(self, doc: _Doc, story: _Story) -> bool:
         if doc.when is None or story.first is None or story.last is None:
