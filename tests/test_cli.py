@@ -57,6 +57,30 @@ def test_cluster_without_entities_streams_jsonl():
     assert rows[-1]["story"] is None and "line 7" in rows[-1]["error"]
 
 
+def test_cluster_lines_carry_the_story_grade_so_far():
+    base = "Soleimani met militia commanders in Albu Kamal near the Iraqi border and inspected the crossing on Thursday."
+    docs = [
+        {"id": "a", "outlet": "anadolu", "published": "2019-07-27T10:00:00", "text": base + " The visit lasted two days."},
+        {"id": "b", "outlet": "deirezzor24", "published": "2019-07-28T10:00:00",
+         "text": "Quds Force chief Soleimani toured Albu Kamal on Thursday, met militia commanders near the Iraqi border and inspected the crossing."},
+        {"id": "c", "outlet": "daily-sabah", "published": "2019-07-27T12:00:00", "text": base + " The visit lasted two days."},
+    ]
+    result = run("cluster", "--no-entities", input="".join(json.dumps(d) + "\n" for d in docs))
+    rows = {r["id"]: r for r in map(json.loads, result.stdout.splitlines())}
+    first, second, reprint = rows["a"]["grade"], rows["b"]["grade"], rows["c"]["grade"]
+    # one outlet so far: graded on that outlet alone, with its Admiralty reliability
+    assert first["reports"] == 1 and first["outlets"] == [{"outlet": "anadolu", "reliability": "B"}]
+    assert "single outlet" in first["reason"]
+    # a second independent outlet in the same story is corroboration
+    assert rows["b"]["story"] == rows["a"]["story"]
+    assert [o["outlet"] for o in second["outlets"]] == ["anadolu", "deirezzor24"]
+    assert "independent outlets" in second["reason"]
+    # a reprint joins the story but is not one more independent source
+    assert rows["c"]["duplicate_of"] == "a" and rows["c"]["story"] == rows["a"]["story"]
+    assert reprint["reports"] == 3 and reprint["outlets"] == second["outlets"]
+    assert "events" not in rows["a"]  # events come with entities on
+
+
 @pytest.mark.slow
 def test_workspace_commands_end_to_end(tmp_path):
     home = tmp_path / "ws"

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, Optional
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -62,7 +63,7 @@ def _progress(label: str, total: int | None) -> Iterator[Progress]:
         yield progress
 
 
-def _settings(home: Optional[Path]):
+def _settings(home: Path | None):
     from .settings import Settings
 
     return Settings.load(home)
@@ -75,7 +76,7 @@ def version() -> None:
 
 
 @app.command()
-def init(home: Optional[Path] = typer.Argument(None, help=HOME_HELP)) -> None:
+def init(home: Path | None = typer.Argument(None, help=HOME_HELP)) -> None:
     """Create a workspace: database, desk.yaml and sources.yaml."""
     from .pipeline import init_workspace
 
@@ -90,7 +91,7 @@ def init(home: Optional[Path] = typer.Argument(None, help=HOME_HELP)) -> None:
 def collect(
     paths: list[str] = typer.Argument(None, help="Files, folders or URLs to collect."),
     feeds: bool = typer.Option(False, "--feeds", help="Fetch every feed of the source registry."),
-    home: Optional[Path] = typer.Option(None, "--home", help=HOME_HELP),
+    home: Path | None = typer.Option(None, "--home", help=HOME_HELP),
 ) -> None:
     """Collect articles from files, folders, URLs or the registry's feeds."""
     from .pipeline import collect as collect_paths
@@ -100,7 +101,7 @@ def collect(
         raise typer.BadParameter("give files, folders or URLs to collect, or --feeds")
     try:
         with open_workspace(home) as ws, _progress("collecting", None) as progress:
-            tick = lambda: progress.advance(progress.task_ids[0])  # noqa: E731
+            tick = lambda: progress.advance(progress.task_ids[0])
             report = collect_paths(ws, paths or [], on_error=_item_error, on_item=tick)
             if feeds:
                 more = collect_feeds(ws, on_error=_item_error, on_item=tick)
@@ -121,7 +122,7 @@ def process(
     reprocess: bool = typer.Option(
         False, "--reprocess", help="Extract every stored article again and re-cluster them all."
     ),
-    home: Optional[Path] = typer.Option(None, "--home", help=HOME_HELP),
+    home: Path | None = typer.Option(None, "--home", help=HOME_HELP),
 ) -> None:
     """Annotate new articles, group them into stories and grade the stories."""
     from .pipeline import open_workspace
@@ -147,26 +148,44 @@ def process(
 
 @app.command()
 def digest(
-    date_from: str = typer.Option(..., "--from", help="First day of the period (YYYY-MM-DD)."),
-    date_to: str = typer.Option(..., "--to", help="Last day of the period (YYYY-MM-DD)."),
+    date_from: str | None = typer.Option(None, "--from", help="First day of the period (YYYY-MM-DD)."),
+    date_to: str | None = typer.Option(None, "--to", help="Last day of the period (YYYY-MM-DD; with --since-last, default today)."),
     fmt: str = typer.Option("md", "--format", "-f", help="md, html, json or pdf (pdf needs -o)."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="File to write (default: stdout)."),
+    output: Path | None = typer.Option(None, "-o", "--output", help="File to write (default: stdout)."),
     input: list[str] = typer.Option(None, "--input", help="Build from these files or folders, no workspace."),
-    desk: Optional[Path] = typer.Option(None, "--desk", help="Desk file (default: the workspace's or the Iran desk)."),
-    sources: Optional[Path] = typer.Option(None, "--sources", help="Source registry file."),
-    home: Optional[Path] = typer.Option(None, "--home", help=HOME_HELP),
+    desk: Path | None = typer.Option(None, "--desk", help="Desk file (default: the workspace's or the Iran desk)."),
+    sources: Path | None = typer.Option(None, "--sources", help="Source registry file."),
+    home: Path | None = typer.Option(None, "--home", help=HOME_HELP),
+    since_last: bool = typer.Option(False, "--since-last", help="Only what is new since the workspace's previous bulletin, marked new or developing."),
+    no_record: bool = typer.Option(False, "--no-record", help="Do not log this bulletin in the workspace (a preview)."),
 ) -> None:
-    """Write the bulletin of a period."""
+    """Write the bulletin of a period, or what is new since the previous one."""
     from .desk import load_desk, load_sources
-    from .pipeline import digest_from_files, make_digest, open_workspace, write_digest
+    from .pipeline import (
+        digest_from_files,
+        open_workspace,
+        record_bulletin,
+        workspace_bulletin,
+        write_digest,
+    )
 
-    start, end = _parse_date(date_from, "--from"), _parse_date(date_to, "--to")
+    start = _parse_date(date_from, "--from") if date_from else None
+    end = _parse_date(date_to, "--to") if date_to else None
     if fmt not in FORMATS:
         raise typer.BadParameter(f"{fmt!r}: choose one of {', '.join(FORMATS)}", param_hint="--format")
     if fmt == "pdf" and output is None:
         raise typer.BadParameter("a PDF is written to a file: give -o FILE.pdf", param_hint="--format")
+    if input and since_last:
+        raise typer.BadParameter(
+            "--since-last compares with the bulletins a workspace logged; it cannot be used with --input",
+            param_hint="--since-last",
+        )
+    if not since_last and (start is None or end is None):
+        missing = "--from" if start is None else "--to"
+        raise typer.BadParameter(f"give the period's {'first' if start is None else 'last'} day (or use --since-last)", param_hint=missing)
     try:
         if input:
+            assert start is not None and end is not None
             result = digest_from_files(
                 input,
                 start,
@@ -175,12 +194,17 @@ def digest(
                 outlets=load_sources(sources) if sources else None,
                 on_error=_item_error,
             )
+            text = write_digest(result, fmt, output)
         else:
             with open_workspace(home) as ws:
                 if desk:
                     ws.desk = load_desk(desk)
-                result = make_digest(ws, start, end)
-        text = write_digest(result, fmt, output)
+                bulletin = workspace_bulletin(ws, start, end, since_last=since_last)
+                if bulletin.note:
+                    err.print(bulletin.note, highlight=False, markup=False)
+                text = write_digest(bulletin.digest, fmt, output)
+                if not no_record:
+                    record_bulletin(ws, bulletin)
     except DragomanError as exc:
         _fail(exc)
     if text is not None:
@@ -197,8 +221,8 @@ def _jsonl_out(rows) -> None:
 
 @app.command()
 def extract(
-    desk: Optional[Path] = typer.Option(None, "--desk", help="Desk file (default: the Iran desk)."),
-    sources: Optional[Path] = typer.Option(None, "--sources", help="Source registry file."),
+    desk: Path | None = typer.Option(None, "--desk", help="Desk file (default: the Iran desk)."),
+    sources: Path | None = typer.Option(None, "--sources", help="Source registry file."),
 ) -> None:
     """JSONL filter: documents on stdin, entities and events on stdout."""
     from .desk import load_desk, load_sources
@@ -212,7 +236,7 @@ def extract(
 
 
 @app.command()
-def geocode(desk: Optional[Path] = typer.Option(None, "--desk", help="Desk file (its places extend the gazetteer).")) -> None:
+def geocode(desk: Path | None = typer.Option(None, "--desk", help="Desk file (its places extend the gazetteer).")) -> None:
     """JSONL filter: texts with toponym spans on stdin, coordinates on stdout."""
     from .desk import load_desk
     from .extract import Gazetteer, geocode_jsonl
@@ -226,32 +250,43 @@ def geocode(desk: Optional[Path] = typer.Option(None, "--desk", help="Desk file 
 
 @app.command()
 def cluster(
-    desk: Optional[Path] = typer.Option(None, "--desk", help="Desk file (default: the Iran desk)."),
+    desk: Path | None = typer.Option(None, "--desk", help="Desk file (default: the Iran desk)."),
     entities: bool = typer.Option(True, "--entities/--no-entities", help="Use resolved entities (slower, better)."),
-    threshold: Optional[float] = typer.Option(None, help="Similarity needed to join a story."),
-    window: Optional[float] = typer.Option(None, help="Days beyond which articles never share a story."),
+    threshold: float | None = typer.Option(None, help="Similarity needed to join a story."),
+    window: float | None = typer.Option(None, help="Days beyond which articles never share a story."),
 ) -> None:
     """JSONL filter: a stream of documents on stdin, their story ids on stdout."""
     from .desk import load_desk, load_sources
     from .stories.cluster import StoryClusterer
     from .stories.dedup import DuplicateIndex
-    from .stories.stream import cluster_jsonl
+    from .stories.assess import CredibilityRules
+    from .stories.stream import StoryGrades, cluster_jsonl
 
     settings = _settings(None)
     try:
         annotate = None
+        the_desk, outlets = load_desk(desk), load_sources()
+        grades = StoryGrades(outlets, CredibilityRules.from_desk(the_desk))
         if entities:
             from .extract import Extractor
 
-            extractor = Extractor(load_desk(desk), load_sources(), settings)
-            annotate = lambda arts: list(extractor.annotate_many(arts))  # noqa: E731
+            extractor = Extractor(the_desk, outlets, settings)
+            annotate = lambda arts: list(extractor.annotate_many(arts))
         clusterer = StoryClusterer(
             threshold=threshold if threshold is not None else float(settings.story_threshold),
             window_days=window if window is not None else float(settings.story_window_days),
         )
         dedup = DuplicateIndex(threshold=float(settings.duplicate_threshold))
         _jsonl_out(
-            cluster_jsonl(sys.stdin, clusterer, annotate, dedup, on_error=lambda m: err.print(m, markup=False))
+            cluster_jsonl(
+                sys.stdin,
+                clusterer,
+                annotate,
+                dedup,
+                on_error=lambda m: err.print(m, markup=False),
+                grades=grades,
+                events=entities,
+            )
         )
     except DragomanError as exc:
         _fail(exc)
@@ -261,7 +296,7 @@ def cluster(
 def search(
     query: str = typer.Argument(..., help="Full-text query."),
     limit: int = typer.Option(20, min=1, max=500),
-    home: Optional[Path] = typer.Option(None, "--home", help=HOME_HELP),
+    home: Path | None = typer.Option(None, "--home", help=HOME_HELP),
 ) -> None:
     """Search the stored articles' titles and bodies."""
     from .pipeline import open_workspace
@@ -277,7 +312,7 @@ def search(
 
 
 @app.command()
-def status(home: Optional[Path] = typer.Option(None, "--home", help=HOME_HELP)) -> None:
+def status(home: Path | None = typer.Option(None, "--home", help=HOME_HELP)) -> None:
     """Counts of what the workspace holds."""
     from .pipeline import open_workspace
 
@@ -343,14 +378,14 @@ def _reverted(correction_id: int, report: CorrectionReport) -> None:
 
 @entities_app.command("list")
 def entities_list(
-    type: Optional[str] = typer.Option(
+    type: str | None = typer.Option(
         None, "--type", help="Only this type (PERSON, ORG, LOC, NORP)."
     ),
-    query: Optional[str] = typer.Option(
+    query: str | None = typer.Option(
         None, "--query", "-q", help="Part of an id, name or alias."
     ),
     limit: int = typer.Option(50, "--limit", min=1, help="Show at most this many."),
-    home: Optional[Path] = typer.Option(None, "--home", help=HOME_HELP),
+    home: Path | None = typer.Option(None, "--home", help=HOME_HELP),
 ) -> None:
     """Entities with their mention counts, most mentioned first."""
     from .pipeline import list_entities, open_workspace
@@ -370,7 +405,7 @@ def entities_list(
 def entities_show(
     entity_id: str = typer.Argument(..., help="Entity id (see: dragoman entities list)."),
     mentions: int = typer.Option(5, "--mentions", min=0, help="How many mentions to show."),
-    home: Optional[Path] = typer.Option(None, "--home", help=HOME_HELP),
+    home: Path | None = typer.Option(None, "--home", help=HOME_HELP),
 ) -> None:
     """One entity: name, type, aliases, attributes, place and a few mentions."""
     from .pipeline import entity_details, open_workspace
@@ -408,7 +443,7 @@ def entities_merge(
     source: str = typer.Argument(..., help="Entity to merge away."),
     target: str = typer.Argument(..., help="Entity that stays, keeping its id and name."),
     force: bool = typer.Option(False, "--force", help="Merge even when the types differ."),
-    home: Optional[Path] = typer.Option(None, "--home", help=HOME_HELP),
+    home: Path | None = typer.Option(None, "--home", help=HOME_HELP),
 ) -> None:
     """Merge entity SOURCE into TARGET; the correction survives re-processing."""
     from .pipeline import merge_entities, open_workspace
@@ -425,7 +460,7 @@ def entities_merge(
 def entities_alias(
     entity_id: str = typer.Argument(..., help="Entity that gets the alias."),
     alias: str = typer.Argument(..., help="The name form, quoted if it has spaces."),
-    home: Optional[Path] = typer.Option(None, "--home", help=HOME_HELP),
+    home: Path | None = typer.Option(None, "--home", help=HOME_HELP),
 ) -> None:
     """Link every present and future mention of ALIAS to an entity."""
     from .pipeline import add_entity_alias, open_workspace
@@ -441,7 +476,7 @@ def entities_alias(
 @entities_app.command("corrections")
 def entities_corrections(
     all_: bool = typer.Option(False, "--all", help="Include reverted corrections."),
-    home: Optional[Path] = typer.Option(None, "--home", help=HOME_HELP),
+    home: Path | None = typer.Option(None, "--home", help=HOME_HELP),
 ) -> None:
     """The entity corrections made so far, oldest first."""
     from .pipeline import entity_corrections, open_workspace
@@ -467,7 +502,7 @@ def entities_revert(
     correction_id: int = typer.Argument(
         ..., help="Correction number (see: dragoman entities corrections)."
     ),
-    home: Optional[Path] = typer.Option(None, "--home", help=HOME_HELP),
+    home: Path | None = typer.Option(None, "--home", help=HOME_HELP),
 ) -> None:
     """Revert a correction; it stops applying from the next re-processing."""
     from .pipeline import open_workspace, revert_entity_correction
@@ -493,14 +528,14 @@ def _day(value: datetime | None) -> str:
 
 @stories_app.command("list")
 def stories_list(
-    date_from: Optional[str] = typer.Option(
+    date_from: str | None = typer.Option(
         None, "--from", help="Seen on or after this day (YYYY-MM-DD)."
     ),
-    date_to: Optional[str] = typer.Option(
+    date_to: str | None = typer.Option(
         None, "--to", help="Seen on or before this day (YYYY-MM-DD)."
     ),
     limit: int = typer.Option(50, "--limit", min=1, help="Show at most this many."),
-    home: Optional[Path] = typer.Option(None, "--home", help=HOME_HELP),
+    home: Path | None = typer.Option(None, "--home", help=HOME_HELP),
 ) -> None:
     """Stories, the most recently seen first: id, dates, arena, articles, credibility, title."""
     from .pipeline import list_stories, open_workspace
@@ -525,7 +560,7 @@ def stories_list(
 @stories_app.command("show")
 def stories_show(
     story_id: str = typer.Argument(..., help="Story id (see: dragoman stories list)."),
-    home: Optional[Path] = typer.Option(None, "--home", help=HOME_HELP),
+    home: Path | None = typer.Option(None, "--home", help=HOME_HELP),
 ) -> None:
     """One story: dates, arena, grades with their reason, and its articles."""
     from .pipeline import open_workspace, story_details
@@ -556,7 +591,7 @@ def stories_show(
 def stories_merge(
     source: str = typer.Argument(..., help="Story whose articles move; it disappears."),
     target: str = typer.Argument(..., help="Story that receives them and keeps its id."),
-    home: Optional[Path] = typer.Option(None, "--home", help=HOME_HELP),
+    home: Path | None = typer.Option(None, "--home", help=HOME_HELP),
 ) -> None:
     """Merge story SOURCE into TARGET; the correction survives re-processing."""
     from .pipeline import merge_stories, open_workspace
@@ -573,7 +608,7 @@ def stories_merge(
 def stories_split(
     story_id: str = typer.Argument(..., help="Story to split."),
     article_ids: list[str] = typer.Argument(..., help="Articles that leave it, together."),
-    home: Optional[Path] = typer.Option(None, "--home", help=HOME_HELP),
+    home: Path | None = typer.Option(None, "--home", help=HOME_HELP),
 ) -> None:
     """Move articles out of a story into a new story; the correction survives re-processing."""
     from .pipeline import open_workspace, split_story
@@ -591,7 +626,7 @@ def stories_split(
 @stories_app.command("corrections")
 def stories_corrections(
     all_: bool = typer.Option(False, "--all", help="Include reverted corrections."),
-    home: Optional[Path] = typer.Option(None, "--home", help=HOME_HELP),
+    home: Path | None = typer.Option(None, "--home", help=HOME_HELP),
 ) -> None:
     """The story corrections made so far, oldest first."""
     from .pipeline import open_workspace, story_corrections
@@ -618,7 +653,7 @@ def stories_revert(
     correction_id: int = typer.Argument(
         ..., help="Correction number (see: dragoman stories corrections)."
     ),
-    home: Optional[Path] = typer.Option(None, "--home", help=HOME_HELP),
+    home: Path | None = typer.Option(None, "--home", help=HOME_HELP),
 ) -> None:
     """Revert a story correction; it stops applying from the next re-processing."""
     from .pipeline import open_workspace, revert_story_correction
@@ -629,6 +664,97 @@ def stories_revert(
     except DragomanError as exc:
         _fail(exc)
     _reverted(correction_id, report)
+
+
+@app.command()
+def serve(
+    home: Path | None = typer.Option(None, "--home", help=HOME_HELP),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
+    token: str | None = typer.Option(
+        None, "--token", envvar="DRAGOMAN_TOKEN", help="Access token for Authorization: Bearer."
+    ),
+    collect_every: str | None = typer.Option(
+        None, "--collect-every", help="Collect and process in the background this often (90s, 15m, 1h)."
+    ),
+    watch: list[Path] = typer.Option(
+        None, "--watch", help="A folder collected on every background round (repeatable)."
+    ),
+) -> None:
+    """Serve the web app and REST API over the workspace."""
+    from .web.live import parse_duration
+    from .web.serve import check_exposure, run_server
+
+    try:
+        every = parse_duration(collect_every) if collect_every else None
+        settings = _settings(home)
+        check_exposure(Path(home or settings.home), host, token)
+    except DragomanError as exc:
+        _fail(exc)
+    err.print(f"serving on http://{host}:{port}/", highlight=False)
+    run_server(home, host, port, token=token, settings=settings, collect_every=every, watch=watch or [])
+
+
+users_app = typer.Typer(help="Web accounts: who may sign in, as reader or analyst.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("add")
+def users_add(
+    name: str = typer.Argument(..., help="User name."),
+    role: str = typer.Option("reader", "--role", help="reader (read only) or analyst (may change data)."),
+    replace: bool = typer.Option(False, "--replace", help="Replace the account if it exists."),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from stdin."),
+    home: Path | None = typer.Option(None, "--home", help=HOME_HELP),
+) -> None:
+    """Create a web account; the password is asked for (or read from stdin)."""
+    from .pipeline import open_workspace
+    from .web.auth import add_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    try:
+        with open_workspace(home) as ws:
+            add_user(ws, name, role, password, replace=replace)
+    except DragomanError as exc:
+        _fail(exc)
+    typer.echo(f"user {name} ({role}) saved")
+
+
+@users_app.command("list")
+def users_list(home: Path | None = typer.Option(None, "--home", help=HOME_HELP)) -> None:
+    """The web accounts: name, role, created."""
+    from .pipeline import open_workspace
+    from .web.auth import list_users
+
+    try:
+        with open_workspace(home) as ws:
+            rows = list_users(ws)
+    except DragomanError as exc:
+        _fail(exc)
+    if not rows:
+        err.print("no users", highlight=False)
+    for row in rows:
+        typer.echo(f"{row['name']:<24} {row['role']:<8} {row['created_at'][:10]}")
+
+
+@users_app.command("remove")
+def users_remove(
+    name: str = typer.Argument(..., help="User name."),
+    home: Path | None = typer.Option(None, "--home", help=HOME_HELP),
+) -> None:
+    """Delete a web account."""
+    from .pipeline import open_workspace
+    from .web.auth import remove_user
+
+    try:
+        with open_workspace(home) as ws:
+            remove_user(ws, name)
+    except DragomanError as exc:
+        _fail(exc)
+    typer.echo(f"user {name} removed")
 
 
 def main() -> None:

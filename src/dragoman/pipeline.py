@@ -761,14 +761,16 @@ def _day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     )
 
 
-def make_digest(ws: Workspace, period_from: date, period_to: date, title: str | None = None) -> Digest:
-    """Write the digest of a period from the workspace's stories."""
+def _write(
+    ws: Workspace,
+    stories: list[Story],
+    period_from: date,
+    period_to: date,
+    title: str | None,
+    status: dict[str, str] | None = None,
+) -> Digest:
     from .digest import build_digest
 
-    if period_to < period_from:
-        raise DragomanError(f"the period ends ({period_to}) before it starts ({period_from})")
-    start, end = _day_bounds(period_from, period_to)
-    stories = ws.store.stories(start=start, end=end)
     ids = {aid for s in stories for aid in s.article_ids}
     annotations = {aid: a for aid in ids if (a := ws.store.annotations(aid))}
     articles = {aid: a.article for aid, a in annotations.items()}
@@ -782,8 +784,208 @@ def make_digest(ws: Workspace, period_from: date, period_to: date, title: str | 
         period_to,
         overview_size=int(ws.settings.overview_size),
         title=title,
+        status=status,
     )
     return _check("write", Digest, digest)
+
+
+def make_digest(ws: Workspace, period_from: date, period_to: date, title: str | None = None) -> Digest:
+    """Write the digest of a period from the workspace's stories."""
+    if period_to < period_from:
+        raise DragomanError(f"the period ends ({period_to}) before it starts ({period_from})")
+    start, end = _day_bounds(period_from, period_to)
+    return _write(ws, ws.store.stories(start=start, end=end), period_from, period_to, title)
+
+
+# --- bulletins and updates ----------------------------------------------------------------
+
+NEW = "new"
+DEVELOPING = "developing"
+
+
+@dataclass
+class Bulletin:
+    """A digest about to be written, with how it relates to the bulletins before it."""
+
+    digest: Digest
+    since: dict[str, Any] | None = None  # the logged bulletin an update was compared with
+    note: str = ""  # one line for the reader of the command's output
+
+
+def _today() -> date:
+    return datetime.now(timezone.utc).date()
+
+
+def _cited(bulletin: Mapping[str, Any]) -> set[str]:
+    return {aid for entry in bulletin["stories"].values() for aid in entry.get("articles", ())}
+
+
+def _is_fresh(
+    article: Article, previous: Mapping[str, Any], cited: set[str], end: datetime
+) -> bool:
+    """Whether an article reached the workspace's bulletins only after ``previous``."""
+    if article.id in cited:
+        return False
+    if article.published is not None:
+        if article.published > end:
+            return False
+        day = article.published.date()
+        if day < previous["period_from"]:
+            return False  # an archive collected late is not news for an update
+        if day > previous["period_to"]:
+            return True
+    # published inside the previous period (or undated): new only if collected after it
+    written = previous["written_at"]
+    collected = article.collected_at
+    return collected is not None and written is not None and collected > written
+
+
+def _changes_since(
+    ws: Workspace, previous: Mapping[str, Any], period_to: date
+) -> tuple[list[Story], dict[str, str]]:
+    """The stories that gained articles since a bulletin, cut down to those articles, and
+    each story's mark (new, or developing when the bulletin told it)."""
+    start = _day_bounds(previous["period_from"], previous["period_from"])[0]
+    end = _day_bounds(period_to, period_to)[1]
+    stories = ws.store.stories(start=start, end=end)
+    ids = [aid for s in stories for aid in s.article_ids]
+    articles = {a.id: a for a in ws.store.articles(ids=ids)} if ids else {}
+    cited = _cited(previous)
+    changed: list[Story] = []
+    status: dict[str, str] = {}
+    for story in stories:
+        fresh = [
+            aid
+            for aid in story.article_ids
+            if aid in articles and _is_fresh(articles[aid], previous, cited, end)
+        ]
+        if not fresh:
+            continue
+        # a story id may change when stories are rebuilt; its cited articles do not
+        told = story.id in previous["stories"] or not cited.isdisjoint(story.article_ids)
+        status[story.id] = DEVELOPING if told else NEW
+        keep = set(fresh)
+        # the bullet of an update tells, and cites, only what came in since
+        changed.append(
+            story.replace(
+                article_ids=tuple(fresh),
+                duplicates={k: v for k, v in story.duplicates.items() if k in keep},
+            )
+        )
+    return changed, status
+
+
+def _describe(bulletin: Mapping[str, Any]) -> str:
+    from .digest import format_period
+
+    period = format_period(bulletin["period_from"], bulletin["period_to"])
+    return f"bulletin {bulletin['id']} ({period})"
+
+
+def digest_since_last(
+    ws: Workspace, period_to: date | None = None, title: str | None = None
+) -> Bulletin | None:
+    """What is new since the last logged bulletin, up to ``period_to`` (default today).
+
+    The period runs from the day after the last bulletin's end; reports of earlier days
+    that were collected after it was written count too. Returns None when no bulletin was
+    logged yet. When nothing came in since an update, that update is written again
+    (compared with the same bulletin), so running the command twice gives one result.
+    """
+    previous = ws.store.last_bulletin()
+    if previous is None:
+        return None
+    period_to = period_to or _today()
+    if period_to < previous["period_to"]:
+        raise DragomanError(
+            f"--to {period_to} is before the end of the previous {_describe(previous)}; "
+            "an update runs on from it"
+        )
+    stories, status = _changes_since(ws, previous, period_to)
+    base = ws.store.bulletin(previous["since_id"]) if previous["since_id"] is not None else None
+    if not status and base is not None:
+        previous = base
+        stories, status = _changes_since(ws, previous, period_to)
+    period_from = min(previous["period_to"] + timedelta(days=1), period_to)
+    digest = _write(ws, stories, period_from, period_to, title, status)
+    note = ""
+    if not (digest.sections or digest.overview):
+        note = f"nothing new since {_describe(previous)}"
+    return Bulletin(digest, since=previous, note=note)
+
+
+def workspace_bulletin(
+    ws: Workspace,
+    period_from: date | None,
+    period_to: date | None,
+    since_last: bool = False,
+    title: str | None = None,
+) -> Bulletin:
+    """The bulletin the ``digest`` command writes from a workspace: a period, or an update."""
+    note = ""
+    if since_last:
+        update = digest_since_last(ws, period_to, title)
+        if update is not None:
+            if period_from is not None:
+                start = update.digest.period_from
+                ignored = f"--from {period_from} is not used: the update starts on {start}"
+                update.note = "; ".join(n for n in (ignored, update.note) if n)
+            return update
+        if period_from is None:
+            raise DragomanError(
+                "no bulletin was written in this workspace yet, so there is nothing to "
+                "compare with; give --from (and --to) for a first one"
+            )
+        period_to = period_to or _today()
+        note = f"no previous bulletin: writing the digest of {period_from} to {period_to}"
+    elif period_from is None or period_to is None:
+        raise DragomanError("give the period with --from and --to, or use --since-last")
+    return Bulletin(make_digest(ws, period_from, period_to, title), note=note)
+
+
+def _printed(digest: Digest) -> dict[str, dict[str, Any]]:
+    """Per story of a digest: the articles its bullet cited or quoted, its grade and mark."""
+    out: dict[str, dict[str, Any]] = {}
+    for section in digest.sections:
+        for bullet in section.bullets:
+            entry = out.setdefault(
+                bullet.story_id,
+                {"articles": [], "credibility": bullet.credibility, "status": bullet.status},
+            )
+            used = [c.article_id for c in bullet.citations]
+            used += [s.article_id for s in bullet.sentences]
+            entry["articles"] = list(dict.fromkeys(entry["articles"] + used))
+    return out
+
+
+def record_bulletin(ws: Workspace, bulletin: Bulletin | Digest) -> int:
+    """Log a written bulletin so the next update can be compared with it; return its id.
+
+    The same bulletin written again (same period, same stories and articles, compared
+    with the same bulletin) is logged once.
+    """
+    if isinstance(bulletin, Digest):
+        bulletin = Bulletin(bulletin)
+    digest = bulletin.digest
+    since_id = bulletin.since["id"] if bulletin.since else None
+    stories = _printed(digest)
+    last = ws.store.last_bulletin()
+    if (
+        last is not None
+        and last["period_from"] == digest.period_from
+        and last["period_to"] == digest.period_to
+        and last["since_id"] == since_id
+        and last["stories"] == stories
+    ):
+        return int(last["id"])
+    return ws.store.add_bulletin(
+        digest.period_from, digest.period_to, stories, title=digest.title, since_id=since_id
+    )
+
+
+def bulletins(ws: Workspace, limit: int | None = 20) -> list[dict[str, Any]]:
+    """The logged bulletins, the most recently written first."""
+    return ws.store.bulletins(limit=limit)
 
 
 def write_digest(digest: Digest, fmt: str, out: Path | None) -> str | None:
@@ -846,15 +1048,17 @@ def demo(
     out_dir = Path(out_dir)
     home = Path(home) if home else out_dir / "workspace"
     init_workspace(home)
+    paths = []
     with open_workspace(home) as ws:
         collect(ws, [examples_dir()], on_error=on_error)
         process(ws)
         digest = make_digest(ws, *DEMO_PERIOD)
-    paths = []
-    for fmt in formats:
-        path = out_dir / f"digest.{fmt}"
-        write_digest(digest, fmt, path)
-        paths.append(path)
+        for fmt in formats:
+            path = out_dir / f"digest.{fmt}"
+            write_digest(digest, fmt, path)
+            paths.append(path)
+        # logged like any written bulletin, so `digest --since-last` runs on from the demo
+        record_bulletin(ws, digest)
     return paths
 
 

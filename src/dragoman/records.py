@@ -57,6 +57,21 @@ def _decode(tp: Any, value: Any) -> Any:
     return value
 
 
+# Resolved field types per record class: get_type_hints evaluates every annotation
+# string on each call, which dominated the cost of reading records back from the store.
+_HINTS: dict[type, tuple[tuple[str, Any], ...]] = {}
+
+
+def _field_hints(cls: type) -> tuple[tuple[str, Any], ...]:
+    """The (name, resolved type) of each dataclass field of ``cls``, computed once."""
+    found = _HINTS.get(cls)
+    if found is None:
+        hints = typing.get_type_hints(cls)
+        found = tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
+        _HINTS[cls] = found
+    return found
+
+
 class Record:
     """Mixin giving dataclass records a JSON-friendly round trip."""
 
@@ -67,11 +82,10 @@ class Record:
 
     @classmethod
     def from_dict(cls: type[T], data: dict[str, Any]) -> T:
-        hints = typing.get_type_hints(cls)
         kwargs = {}
-        for f in dataclasses.fields(cls):  # type: ignore[arg-type]
-            if f.name in data:
-                kwargs[f.name] = _decode(hints[f.name], data[f.name])
+        for name, hint in _field_hints(cls):
+            if name in data:
+                kwargs[name] = _decode(hint, data[name])
         return cls(**kwargs)
 
     def replace(self: T, **changes: Any) -> T:
@@ -341,6 +355,8 @@ class Bullet(Record):
     assessment: str | None = None
     anchor: str = ""
     entities: tuple[EntityLink, ...] = ()  # people, groups and places it names, first seen first
+    # against the previous bulletin: "new" story, "developing" story with new reports, or ""
+    status: str = ""
 
 
 @dataclass(frozen=True)

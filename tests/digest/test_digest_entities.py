@@ -184,7 +184,7 @@ def test_json_carries_entities_and_validates(annotated: Annotated) -> None:
     data = digest_to_json(write(annotated))
     schema = load_schema()
     Draft202012Validator(schema).validate(data)
-    assert data["schema_version"] == "1.2"
+    assert data["schema_version"] == "1.3"
     bullet = data["sections"][0]["bullets"][0]
     by_id = {e["id"]: e for e in bullet["entities"]}
     place = by_id["albu-kamal"]

@@ -153,7 +153,7 @@ def test_json_validates_against_the_published_schema(digest: Digest) -> None:
     )
     Draft202012Validator.check_schema(schema)
     Draft202012Validator(schema).validate(data)
-    assert data["schema_version"] == "1.2"
+    assert data["schema_version"] == "1.3"
     assert data["period"] == {"from": "2019-07-28", "to": "2019-08-11"}
     assert [s["arena"] for s in data["sections"]] == ["syria", "iraq", "palestinian"]
     bullet = data["sections"][1]["bullets"][0]

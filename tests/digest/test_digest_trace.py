@@ -71,7 +71,7 @@ def test_tampering_is_caught() -> None:
 def test_json_carries_the_written_form_and_its_provenance() -> None:
     corpus = make_corpus()
     data = digest_to_json(corpus.digest())
-    assert data["schema_version"] == "1.2"
+    assert data["schema_version"] == "1.3"
     sentences = [s for sec in data["sections"] for b in sec["bullets"] for s in b["sentences"]]
     written = [s for s in sentences if "written" in s]
     assert written

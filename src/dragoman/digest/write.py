@@ -994,6 +994,7 @@ def _overview(
                 assessment=w.bullet.assessment,
                 anchor=w.bullet.anchor,
                 entities=_links(refs, annotations),
+                status=w.bullet.status,
             )
         )
     return out
@@ -1088,14 +1089,25 @@ def build_digest(
     period_to: date,
     overview_size: int = 4,
     title: str | None = None,
+    status: Mapping[str, str] | None = None,
 ) -> Digest:
-    """Write the bulletin for one period from assessed stories."""
+    """Write the bulletin for one period from assessed stories.
+
+    With ``status`` (story id -> "new" or "developing", against a previous bulletin) only
+    those stories are written, each bullet marked; they are taken whatever their dates,
+    since an update also carries reports that arrived late for an earlier period.
+    """
     if period_to < period_from:
         raise ValueError(f"period ends ({period_to}) before it starts ({period_from})")
     arenas = sorted(enumerate(desk.arenas), key=lambda ia: (ia[1].priority, ia[0]))
     by_arena: dict[str, list[_Written]] = {a.id: [] for _, a in arenas}
     for story in stories:
-        if not story.arena or not _in_period(story, articles, period_from, period_to):
+        if status is not None:
+            if story.id not in status:
+                continue
+        elif not _in_period(story, articles, period_from, period_to):
+            continue
+        if not story.arena:
             continue
         if story.arena not in by_arena:
             log.warning(
@@ -1104,6 +1116,8 @@ def build_digest(
             continue
         written = _write_story(story, articles, annotations, outlets, desk, period_from, period_to)
         if written is not None:
+            if status is not None:
+                written.bullet = written.bullet.replace(status=status[story.id])
             by_arena[story.arena].append(written)
     sections: list[Section] = []
     all_written: list[_Written] = []

@@ -239,10 +239,78 @@ def reprint_hashes(conn: sqlite3.Connection) -> None:
     )
 
 
+def web(conn: sqlite3.Connection) -> None:
+    """Add what the web workbench keeps: digest drafts, user accounts, signing keys.
+
+    A digest row holds the whole Digest record as JSON plus its edit history; a
+    correction also records who reverted it.
+    """
+    _run(
+        conn,
+        (
+            """
+            CREATE TABLE digests (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                title TEXT NOT NULL,
+                period_from TEXT NOT NULL,
+                period_to TEXT NOT NULL,
+                status TEXT NOT NULL DEFAULT 'draft',
+                data TEXT NOT NULL,
+                history TEXT NOT NULL DEFAULT '[]',
+                created_by TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                updated_by TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                published_by TEXT,
+                published_at TEXT
+            )
+            """,
+            "CREATE INDEX digests_period ON digests(period_from, period_to)",
+            """
+            CREATE TABLE users (
+                name TEXT PRIMARY KEY,
+                role TEXT NOT NULL,
+                password_hash TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            )
+            """,
+            "CREATE TABLE web_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            "ALTER TABLE corrections ADD COLUMN reverted_by TEXT",
+        ),
+    )
+
+
+def bulletins(conn: sqlite3.Connection) -> None:
+    """Add the log of written bulletins, so the next one can say what is new since the last.
+
+    Each row keeps the period, when it was written, the bulletin it was compared against
+    (for an update) and, per story, the articles it cited, its grade and its mark.
+    """
+    _run(
+        conn,
+        (
+            """
+            CREATE TABLE bulletins (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                period_from TEXT NOT NULL,
+                period_to TEXT NOT NULL,
+                written_at TEXT NOT NULL,
+                title TEXT NOT NULL DEFAULT '',
+                since_id INTEGER REFERENCES bulletins(id) ON DELETE SET NULL,
+                stories TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX bulletins_written ON bulletins(written_at, id)",
+        ),
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "0001_initial", initial),
     Migration(2, "0002_corrections", corrections),
     Migration(3, "0003_reprint_hashes", reprint_hashes),
+    Migration(4, "0004_web", web),
+    Migration(5, "0005_bulletins", bulletins),
 )
 
 LATEST_VERSION: int = MIGRATIONS[-1].version

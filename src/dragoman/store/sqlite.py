@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, MutableMapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from types import TracebackType
@@ -35,6 +37,24 @@ from .migrations import LATEST_VERSION, MIGRATIONS, apply_migrations, check_vers
 
 BUSY_TIMEOUT_MS = 5000
 MEMORY = ":memory:"
+
+# Who the corrections logged in this thread or task are made by (see ``acting_as``).
+_AUTHOR: ContextVar[str] = ContextVar("dragoman_author", default="analyst")
+
+# Private-use characters around the matched words of a search snippet: they never occur
+# in collected text, so a caller can turn them into highlighting after escaping the rest.
+MARK_START = "\ue000"
+MARK_END = "\ue001"
+
+
+@contextmanager
+def acting_as(author: str) -> Iterator[None]:
+    """Within the block, corrections are logged (and reverted) in the name of ``author``."""
+    token = _AUTHOR.set(author)
+    try:
+        yield
+    finally:
+        _AUTHOR.reset(token)
 
 
 # --- value conversion ------------------------------------------------------------------------
@@ -820,8 +840,9 @@ class Store:
 
     # --- corrections ----------------------------------------------------------------------------
 
-    def add_correction(self, kind: str, payload: dict, author: str = "analyst") -> int:
-        """Log an analyst's correction and return its id."""
+    def add_correction(self, kind: str, payload: dict, author: str | None = None) -> int:
+        """Log an analyst's correction and return its id (author: see ``acting_as``)."""
+        author = author or _AUTHOR.get()
         if not kind:
             raise ItemError("correction", "has no kind")
         try:
@@ -860,9 +881,424 @@ class Store:
             ).fetchone():
                 raise ItemError(f"correction {correction_id}", "no such correction")
             conn.execute(
-                "UPDATE corrections SET reverted_at = ? WHERE id = ? AND reverted_at IS NULL",
-                (_now(), correction_id),
+                "UPDATE corrections SET reverted_at = ?, reverted_by = ? "
+                "WHERE id = ? AND reverted_at IS NULL",
+                (_now(), _AUTHOR.get(), correction_id),
             )
+
+    def correction_log(
+        self, include_reverted: bool = True, limit: int | None = None, offset: int = 0
+    ) -> list[dict]:
+        """Return corrections oldest first, each with who reverted it (``reverted_by``)."""
+        clause = "" if include_reverted else "WHERE reverted_at IS NULL"
+        sql = (
+            "SELECT id, kind, payload, author, created_at, reverted_at, reverted_by "
+            f"FROM corrections {clause} ORDER BY id"
+        )
+        params: list[Any] = []
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [max(limit, 0), max(offset, 0)]
+        rows = self._read(sql, params)
+        return [{**dict(r), "payload": json.loads(r["payload"])} for r in rows]
+
+    def correction(self, correction_id: int) -> dict | None:
+        """Return one logged correction (with ``reverted_by``), or None."""
+        rows = self._read(
+            "SELECT id, kind, payload, author, created_at, reverted_at, reverted_by "
+            "FROM corrections WHERE id = ?",
+            (correction_id,),
+        )
+        return {**dict(rows[0]), "payload": json.loads(rows[0]["payload"])} if rows else None
+
+    def count_corrections(self, include_reverted: bool = True) -> int:
+        """Return how many corrections are logged."""
+        clause = "" if include_reverted else " WHERE reverted_at IS NULL"
+        return int(self._read("SELECT COUNT(*) FROM corrections" + clause)[0][0])
+
+    # --- bulletins ------------------------------------------------------------------------------
+
+    def add_bulletin(
+        self,
+        period_from: date,
+        period_to: date,
+        stories: dict[str, dict[str, Any]],
+        title: str = "",
+        since_id: int | None = None,
+    ) -> int:
+        """Log a written bulletin and return its id.
+
+        ``stories`` maps each story id to what the bulletin printed of it:
+        ``{"articles": [cited article ids], "credibility": 1-6 or None, "status": mark}``;
+        ``since_id`` names the bulletin an update was compared against.
+        """
+        what = f"bulletin {period_from}..{period_to}"
+        try:
+            data = _json(stories)
+        except (TypeError, ValueError) as exc:
+            raise ItemError(what, f"its stories cannot be stored as JSON: {exc}") from exc
+        with self._write(f"saving {what}") as conn:
+            if (
+                since_id is not None
+                and not conn.execute("SELECT 1 FROM bulletins WHERE id = ?", (since_id,)).fetchone()
+            ):
+                raise ItemError(what, f"it updates bulletin {since_id}, which is not stored")
+            cursor = conn.execute(
+                "INSERT INTO bulletins "
+                "(period_from, period_to, written_at, title, since_id, stories) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (period_from.isoformat(), period_to.isoformat(), _now(), title, since_id, data),
+            )
+            return int(cursor.lastrowid or 0)
+
+    @staticmethod
+    def _bulletin(row: sqlite3.Row) -> dict[str, Any]:
+        return {
+            "id": int(row["id"]),
+            "period_from": date.fromisoformat(row["period_from"]),
+            "period_to": date.fromisoformat(row["period_to"]),
+            "written_at": _py_time(row["written_at"]),
+            "title": row["title"],
+            "since_id": row["since_id"],
+            "stories": json.loads(row["stories"]),
+        }
+
+    _BULLETIN_COLUMNS = "id, period_from, period_to, written_at, title, since_id, stories"
+
+    def bulletin(self, bulletin_id: int) -> dict[str, Any] | None:
+        """Return one logged bulletin (dict of id, period, written_at, title, since_id, stories)."""
+        rows = self._read(
+            f"SELECT {self._BULLETIN_COLUMNS} FROM bulletins WHERE id = ?", (bulletin_id,)
+        )
+        return self._bulletin(rows[0]) if rows else None
+
+    def bulletins(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """Return the logged bulletins, the most recently written first."""
+        sql = f"SELECT {self._BULLETIN_COLUMNS} FROM bulletins ORDER BY id DESC"
+        params: tuple[int, ...] = ()
+        if limit is not None:
+            sql += " LIMIT ?"
+            params = (max(limit, 0),)
+        return [self._bulletin(r) for r in self._read(sql, params)]
+
+    def last_bulletin(self) -> dict[str, Any] | None:
+        """Return the most recently written bulletin, or None when none was logged."""
+        found = self.bulletins(limit=1)
+        return found[0] if found else None
+
+    # --- web queries ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _article_filters(
+        outlet_id: str | None,
+        start: datetime | date | None,
+        end: datetime | date | None,
+        entity_id: str | None,
+        story_id: str | None,
+    ) -> tuple[list[str], list[Any]]:
+        where: list[str] = []
+        params: list[Any] = []
+        if outlet_id is not None:
+            where.append("a.outlet_id = ?")
+            params.append(outlet_id)
+        if start is not None:
+            where.append("a.published >= ?")
+            params.append(_bound(start, upper=False))
+        if end is not None:
+            where.append("a.published <= ?")
+            params.append(_bound(end, upper=True))
+        if entity_id is not None:
+            where.append(
+                "a.id IN (SELECT article_id FROM mentions WHERE entity_id = ? "
+                "UNION SELECT article_id FROM article_entities WHERE entity_id = ?)"
+            )
+            params += [entity_id, entity_id]
+        if story_id is not None:
+            where.append("a.id IN (SELECT article_id FROM story_articles WHERE story_id = ?)")
+            params.append(story_id)
+        return where, params
+
+    def search_articles(
+        self,
+        query: str = "",
+        *,
+        outlet_id: str | None = None,
+        start: datetime | date | None = None,
+        end: datetime | date | None = None,
+        entity_id: str | None = None,
+        story_id: str | None = None,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> tuple[list[tuple[Article, float, str]], int]:
+        """Filtered article search: (article, score, snippet) rows and how many match in all.
+
+        With a query, rows come best first and the snippet marks matched words with
+        MARK_START / MARK_END; without one, the newest come first and the snippet is the
+        opening of the text. A query with nothing searchable matches nothing.
+        """
+        where, params = self._article_filters(outlet_id, start, end, entity_id, story_id)
+        limit, offset = max(limit, 0), max(offset, 0)
+        if query.strip():
+            match = fts_query(query)
+            if not match:
+                return [], 0
+            clause = " AND ".join(["articles_fts MATCH ?", *where])
+            source = "articles_fts JOIN articles a ON a.seq = articles_fts.rowid"
+            args = [match, *params]
+            rows = self._read(
+                f"SELECT {self._ARTICLE_COLUMNS_A}, bm25(articles_fts, 2.0, 1.0) AS rank, "
+                f"snippet(articles_fts, 1, '{MARK_START}', '{MARK_END}', ' … ', 24) AS snip "
+                f"FROM {source} WHERE {clause} ORDER BY rank, a.id LIMIT ? OFFSET ?",
+                [*args, limit, offset],
+            )
+            total = self._read(f"SELECT COUNT(*) FROM {source} WHERE {clause}", args)[0][0]
+            return [(self._article(r), -float(r["rank"]), r["snip"] or "") for r in rows], total
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        rows = self._read(
+            f"SELECT {self._ARTICLE_COLUMNS_A}, substr(a.text, 1, 240) AS snip FROM articles a "
+            f"{clause} ORDER BY a.published IS NULL, a.published DESC, a.id LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        total = self._read(f"SELECT COUNT(*) FROM articles a {clause}", params)[0][0]
+        return [(self._article(r), 0.0, r["snip"] or "") for r in rows], int(total)
+
+    def article_counts(self) -> dict[str, int]:
+        """Return how many articles each outlet has in the store."""
+        rows = self._read("SELECT outlet_id, COUNT(*) AS n FROM articles GROUP BY outlet_id")
+        return {r["outlet_id"]: int(r["n"]) for r in rows}
+
+    def stories_of_entity(self, entity_id: str) -> list[tuple[str, int]]:
+        """Return (story id, articles naming the entity) for each story it appears in."""
+        rows = self._read(
+            "SELECT sa.story_id, COUNT(DISTINCT sa.article_id) AS n FROM story_articles sa "
+            "WHERE sa.article_id IN (SELECT article_id FROM mentions WHERE entity_id = ? "
+            "UNION SELECT article_id FROM article_entities WHERE entity_id = ?) "
+            "GROUP BY sa.story_id ORDER BY n DESC, sa.story_id",
+            (entity_id, entity_id),
+        )
+        return [(r["story_id"], int(r["n"])) for r in rows]
+
+    def co_occurring(self, entity_id: str, limit: int = 25) -> list[tuple[Entity, int]]:
+        """Entities named in the same original articles as this one, with how many they share."""
+        rows = self._read(
+            "SELECT e.data, COUNT(*) AS n FROM article_entities mine "
+            "JOIN articles a ON a.id = mine.article_id AND a.duplicate_of IS NULL "
+            "JOIN article_entities other ON other.article_id = mine.article_id "
+            "AND other.entity_id <> mine.entity_id "
+            "JOIN entities e ON e.id = other.entity_id "
+            "WHERE mine.entity_id = ? GROUP BY other.entity_id "
+            "ORDER BY n DESC, e.name, e.id LIMIT ?",
+            (entity_id, max(limit, 0)),
+        )
+        return [(Entity.from_dict(json.loads(r["data"])), int(r["n"])) for r in rows]
+
+    def reported_roles(self, entity_id: str) -> list[dict[str, Any]]:
+        """Titles the articles give an entity: role, count, first and last publication time."""
+        rows = self._read(
+            "SELECT m.role, COUNT(*) AS n, MIN(a.published) AS first, MAX(a.published) AS last "
+            "FROM mentions m JOIN articles a ON a.id = m.article_id "
+            "WHERE m.entity_id = ? AND m.role IS NOT NULL AND m.role <> '' "
+            "GROUP BY m.role ORDER BY first IS NULL, first, m.role",
+            (entity_id,),
+        )
+        return [
+            {
+                "role": r["role"],
+                "count": int(r["n"]),
+                "first_seen": _py_time(r["first"]),
+                "last_seen": _py_time(r["last"]),
+            }
+            for r in rows
+        ]
+
+    def entity_timeline(self, entity_id: str) -> list[tuple[date, int]]:
+        """Per publication day, how many articles name an entity."""
+        rows = self._read(
+            "SELECT substr(a.published, 1, 10) AS day, COUNT(*) AS n FROM articles a "
+            "WHERE a.published IS NOT NULL AND a.id IN ("
+            "SELECT article_id FROM mentions WHERE entity_id = ? "
+            "UNION SELECT article_id FROM article_entities WHERE entity_id = ?) "
+            "GROUP BY day ORDER BY day",
+            (entity_id, entity_id),
+        )
+        return [(date.fromisoformat(r["day"]), int(r["n"])) for r in rows]
+
+    def find_events(
+        self,
+        story_id: str | None = None,
+        type: str | None = None,
+        start: date | None = None,
+        end: date | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> tuple[list[tuple[Event, str | None]], int]:
+        """Coded events with the story of their article, and how many match in all.
+
+        The day of an event is its own date when the text gives one, else its article's.
+        """
+        day = "COALESCE(e.date, substr(a.published, 1, 10))"
+        where: list[str] = []
+        params: list[Any] = []
+        if story_id is not None:
+            where.append("e.article_id IN (SELECT article_id FROM story_articles WHERE story_id = ?)")
+            params.append(story_id)
+        if type is not None:
+            where.append("e.type = ?")
+            params.append(type)
+        if start is not None:
+            where.append(f"{day} >= ?")
+            params.append(start.isoformat())
+        if end is not None:
+            where.append(f"{day} <= ?")
+            params.append(end.isoformat())
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        source = "events e JOIN articles a ON a.id = e.article_id"
+        rows = self._read(
+            "SELECT e.data, (SELECT sa.story_id FROM story_articles sa "
+            "WHERE sa.article_id = e.article_id ORDER BY sa.story_id LIMIT 1) AS story "
+            f"FROM {source} {clause} ORDER BY {day} IS NULL, {day}, e.article_id, e.seq "
+            "LIMIT ? OFFSET ?",
+            [*params, max(limit, 0), max(offset, 0)],
+        )
+        total = self._read(f"SELECT COUNT(*) FROM {source} {clause}", params)[0][0]
+        return [(Event.from_dict(json.loads(r["data"])), r["story"]) for r in rows], int(total)
+
+    # --- users and signing keys -------------------------------------------------------------------
+
+    def add_user(self, name: str, role: str, password_hash: str, replace: bool = False) -> None:
+        """Store a web user; an existing name is an error unless ``replace``."""
+        with self._write(f"saving user {name}") as conn:
+            known = conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone()
+            if known and not replace:
+                raise ItemError(f"user {name!r}", "already exists; remove it first or replace it")
+            conn.execute(
+                "INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET role = excluded.role, "
+                "password_hash = excluded.password_hash",
+                (name, role, password_hash, _now()),
+            )
+
+    def user(self, name: str) -> dict | None:
+        """Return a user's name, role, password hash and creation time, or None."""
+        rows = self._read(
+            "SELECT name, role, password_hash, created_at FROM users WHERE name = ?", (name,)
+        )
+        return dict(rows[0]) if rows else None
+
+    def users(self) -> list[dict]:
+        """Return every user's name, role and creation time, by name."""
+        return [dict(r) for r in self._read("SELECT name, role, created_at FROM users ORDER BY name")]
+
+    def remove_user(self, name: str) -> bool:
+        """Delete a user; return False when there was none of that name."""
+        with self._write(f"removing user {name}") as conn:
+            return conn.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount > 0
+
+    def has_users(self) -> bool:
+        """Tell whether any web user account exists."""
+        return bool(self._read("SELECT 1 FROM users LIMIT 1"))
+
+    def web_secret(self, name: str) -> str:
+        """Return a named random key of this workspace, creating it on first use."""
+        with self._write(f"saving key {name}") as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO web_secrets (name, value) VALUES (?, ?)",
+                (name, secrets.token_urlsafe(32)),
+            )
+            return str(
+                conn.execute("SELECT value FROM web_secrets WHERE name = ?", (name,)).fetchone()[0]
+            )
+
+    # --- digests ----------------------------------------------------------------------------------
+
+    _DIGEST_META = (
+        "id, title, period_from, period_to, status, created_by, created_at, "
+        "updated_by, updated_at, published_by, published_at"
+    )
+
+    def add_digest(
+        self, title: str, period_from: date, period_to: date, data: dict, author: str
+    ) -> int:
+        """Store a new digest draft (``data`` is Digest.to_dict()) and return its id."""
+        now = _now()
+        history = [{"who": author, "when": now, "action": "created"}]
+        with self._write("saving digest") as conn:
+            cursor = conn.execute(
+                "INSERT INTO digests (title, period_from, period_to, status, data, history, "
+                "created_by, created_at, updated_by, updated_at) "
+                "VALUES (?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?)",
+                (
+                    title,
+                    period_from.isoformat(),
+                    period_to.isoformat(),
+                    _json(data),
+                    _json(history),
+                    author,
+                    now,
+                    author,
+                    now,
+                ),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def digest_row(self, digest_id: int) -> dict | None:
+        """Return one stored digest: its metadata, ``data`` and ``history``, or None."""
+        rows = self._read(
+            f"SELECT {self._DIGEST_META}, data, history FROM digests WHERE id = ?", (digest_id,)
+        )
+        if not rows:
+            return None
+        row = dict(rows[0])
+        row["data"] = json.loads(row["data"])
+        row["history"] = json.loads(row["history"])
+        return row
+
+    def digest_rows(self, limit: int = 50, offset: int = 0) -> tuple[list[dict], int]:
+        """Stored digests' metadata, newest first, and how many there are."""
+        rows = self._read(
+            f"SELECT {self._DIGEST_META} FROM digests ORDER BY id DESC LIMIT ? OFFSET ?",
+            (max(limit, 0), max(offset, 0)),
+        )
+        total = self._read("SELECT COUNT(*) FROM digests")[0][0]
+        return [dict(r) for r in rows], int(total)
+
+    def update_digest(
+        self, digest_id: int, title: str, data: dict, author: str, action: str
+    ) -> bool:
+        """Replace a draft's content and log who did what; False when it is not a draft."""
+        with self._write(f"saving digest {digest_id}") as conn:
+            row = conn.execute(
+                "SELECT history FROM digests WHERE id = ? AND status = 'draft'", (digest_id,)
+            ).fetchone()
+            if row is None:
+                return False
+            now = _now()
+            history = json.loads(row["history"]) + [{"who": author, "when": now, "action": action}]
+            conn.execute(
+                "UPDATE digests SET title = ?, data = ?, history = ?, updated_by = ?, "
+                "updated_at = ? WHERE id = ?",
+                (title, _json(data), _json(history), author, now, digest_id),
+            )
+            return True
+
+    def publish_digest(self, digest_id: int, author: str) -> bool:
+        """Mark a draft published by ``author``; False when it is not a draft."""
+        with self._write(f"publishing digest {digest_id}") as conn:
+            row = conn.execute(
+                "SELECT history FROM digests WHERE id = ? AND status = 'draft'", (digest_id,)
+            ).fetchone()
+            if row is None:
+                return False
+            now = _now()
+            history = json.loads(row["history"]) + [
+                {"who": author, "when": now, "action": "published"}
+            ]
+            conn.execute(
+                "UPDATE digests SET status = 'published', history = ?, published_by = ?, "
+                "published_at = ?, updated_by = ?, updated_at = ? WHERE id = ?",
+                (_json(history), author, now, author, now, digest_id),
+            )
+            return True
 
     # --- summary --------------------------------------------------------------------------------
 

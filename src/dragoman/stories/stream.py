@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
 
-from ..records import Annotated, Article
+from ..records import Annotated, Article, Outlet
+from .assess import CredibilityRules, grade_story
 from .cluster import StoryClusterer
 from .dedup import DuplicateIndex
 
@@ -44,14 +47,56 @@ def document_article(doc: dict[str, Any], line_no: int) -> Article:
     )
 
 
+class StoryGrades:
+    """The credibility of each story of a stream as it grows, for the output lines.
+
+    Each line reports the grade of its story once the document has joined it: the outlets'
+    Admiralty reliability (from the source registry; F when unknown) and the information
+    credibility 1–6 with its reason, judged on the story's reports so far.
+    """
+
+    def __init__(
+        self, outlets: Mapping[str, Outlet], rules: CredibilityRules | None = None
+    ) -> None:
+        self.outlets = outlets
+        self.rules = rules or CredibilityRules()
+        self.members: dict[str, list[Annotated]] = defaultdict(list)
+
+    def add(self, story_id: str, annotated: Annotated) -> dict[str, Any]:
+        """Record a story's new report and return the story's grade as JSON."""
+        members = self.members[story_id]
+        members.append(annotated)
+        grade = grade_story(members, self.outlets, rules=self.rules)
+        reliability = []
+        for outlet_id in grade.independent:
+            outlet = self.outlets.get(outlet_id)
+            reliability.append(
+                {"outlet": outlet_id, "reliability": outlet.reliability if outlet else "F"}
+            )
+        return {
+            "credibility": grade.credibility,
+            "reason": grade.reason,
+            "outlets": reliability,
+            "reports": len(members),
+        }
+
+
 def cluster_jsonl(
     lines: Iterable[str],
     clusterer: StoryClusterer,
     annotate: Callable[[list[Article]], list[Annotated]] | None = None,
     duplicates: DuplicateIndex | None = None,
     on_error: Callable[[str], None] | None = None,
+    grades: StoryGrades | None = None,
+    events: bool = False,
 ) -> Iterator[dict[str, Any]]:
-    """Assign each input document to a story, in input order; one output line per input line."""
+    """Assign each input document to a story, in input order; one output line per input line.
+
+    With ``grades``, each line also carries its story's grade so far; with ``events`` (and
+    an annotator), the document's coded events as ``dragoman extract`` gives them.
+    """
+    from ..extract.jsonl import annotated_to_json
+
     batch: list[tuple[int, Article | None, str | None, str | None]] = []
 
     def flush() -> Iterator[dict[str, Any]]:
@@ -65,12 +110,20 @@ def cluster_jsonl(
             original = (
                 duplicates.check_and_add(art.id, art.text) if duplicates is not None else None
             )
-            out: dict[str, Any] = {
-                "id": art.id,
-                "story": clusterer.add(art, by_id.get(art.id), original),
-            }
+            annotated = by_id.get(art.id)
+            story = clusterer.add(art, annotated, original)
+            out: dict[str, Any] = {"id": art.id, "story": story}
             if original:
                 out["duplicate_of"] = original
+            if grades is not None:
+                marked = replace(art, duplicate_of=original) if original else art
+                if annotated is None:
+                    annotated = Annotated(article=marked)
+                else:
+                    annotated = replace(annotated, article=marked)
+                out["grade"] = grades.add(story, annotated)
+            if events and annotated is not None:
+                out["events"] = annotated_to_json(annotated)["events"]
             yield out
         batch.clear()
 

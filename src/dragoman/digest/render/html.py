@@ -23,6 +23,7 @@ from markupsafe import Markup
 from ...records import Bullet, Citation, Digest, EntityLink
 from ..cite import citation_groups, format_period
 from ..links import INDEXED_TYPES, TYPE_NAMES, coordinates, describe
+from .markdown import status_label
 from .svgmap import map_points, on_map, svg_map
 
 __all__ = ["render", "safe_url"]
@@ -180,6 +181,8 @@ def _bullet_view(
         "links": links,
         "assessment": bullet.assessment,
         "credibility": bullet.credibility,
+        "status": bullet.status if bullet.status in ("new", "developing") else "",
+        "status_label": status_label(bullet),
     }
 
 

@@ -22,7 +22,7 @@ from ...records import (
 
 __all__ = ["SCHEMA_VERSION", "digest_to_json", "load_schema", "render"]
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 
 @lru_cache(maxsize=1)
@@ -120,6 +120,8 @@ def _bullet(b: Bullet) -> dict[str, Any]:
         out["assessment"] = b.assessment
     if b.anchor:
         out["anchor"] = b.anchor
+    if b.status:
+        out["status"] = b.status
     out["entities"] = [_entity(e) for e in b.entities]
     return out
 

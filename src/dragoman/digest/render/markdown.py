@@ -8,7 +8,7 @@ from ...records import Bullet, Digest
 from ..cite import format_citations, format_period
 from ..links import INDEXED_TYPES, TYPE_NAMES, coordinates
 
-__all__ = ["escape", "render"]
+__all__ = ["escape", "render", "status_label"]
 
 # Characters that would turn article text into emphasis, links, code or raw HTML.
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
@@ -22,9 +22,25 @@ def escape(text: str) -> str:
     return _SPECIAL.sub(r"\\\1", flat).replace("&", "&amp;")
 
 
+def status_label(bullet: Bullet) -> str:
+    """The mark an update puts before a bullet: "New", "Developing: 2 new reports" or ""."""
+    if bullet.status == "new":
+        return "New"
+    if bullet.status == "developing":
+        # an update's bullet cites only the reports that came in since the previous bulletin
+        count = len({c.article_id for c in bullet.citations})
+        if not count:
+            return "Developing"
+        return f"Developing: {count} new report{'s' if count != 1 else ''}"
+    return ""
+
+
 def _bullet_line(bullet: Bullet, digest: Digest, number: str = "") -> str:
     # Section bullets carry their number so the index can point at them.
     lead = f"- **{number}** " if number else "- "
+    label = status_label(bullet)
+    if label:
+        lead += f"*\\[{label}\\]* "
     return lead + _bullet_body(bullet, digest)
 
 
