@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from conftest import DATA, article
+from extract_support import DATA, article
 
 from dragoman.extract.annotate import Extractor
 from dragoman.extract.entities import core_name
@@ -271,7 +271,7 @@ def test_no_publication_date_leaves_relative_dates_empty(extractor: Extractor) -
 
 
 def test_desk_verbs_extend_the_default_vocabulary(nlp) -> None:  # type: ignore[no-untyped-def]
-    from conftest import make_desk, make_outlets
+    from extract_support import make_desk, make_outlets
 
     # the desk types "meet" its own way; "warn" still comes from the shipped vocabulary
     custom = Extractor(make_desk({"COOPERATE": ("meet",)}), make_outlets(), nlp=nlp)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import article, make_desk
+from extract_support import article, make_desk
 
 from dragoman.extract.annotate import Extractor
 from dragoman.extract.events import EventExtractor

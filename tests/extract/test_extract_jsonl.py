@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import DATA
+from extract_support import DATA
 
 from dragoman.extract.annotate import Extractor
 from dragoman.extract.jsonl import extract_jsonl

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from conftest import article, make_desk, make_outlets
+from extract_support import article, make_desk, make_outlets
 
 from dragoman.extract.annotate import Extractor
 from dragoman.extract.entities import core_name
