@@ -70,6 +70,15 @@ def test_announced_refusal_and_threat(extractor: Extractor) -> None:
     assert (threat.type, threat.mode) == ("THREATEN", "future")
 
 
+def test_a_possible_action_is_no_announced_intent(extractor: Extractor) -> None:
+    # "may" says it could happen: one hypothetical event, not an intent as well
+    events = coded(extractor, "The IRGC may attack Harakat al-Nujaba.")
+    assert [(e.type, e.mode) for e in events] == [("ASSAULT", "hypothetical")]
+    # "will" announces it: the intent first, then the action itself, both in the future
+    events = coded(extractor, "The IRGC will attack Harakat al-Nujaba.")
+    assert [(e.type, e.mode) for e in events] == [("THREATEN", "future"), ("ASSAULT", "future")]
+
+
 def test_done_action_keeps_its_type(extractor: Extractor) -> None:
     events = coded(extractor, "The IRGC attacked Harakat al-Nujaba in Albu Kamal.")
     assert [(e.type, e.mode) for e in events] == [("ASSAULT", "asserted")]

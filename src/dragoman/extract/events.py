@@ -617,10 +617,9 @@ def _stance(verb: Token, mode: str) -> str:
         v = v.head
         chain.append(v)
     heads = {lemma_of(t).lower() for t in chain[1:]}
+    # "will" announces; "may", "could" or "might" only say it is possible, which is no intent
     modal = any(
-        c.dep_ == "aux" and c.lower_ in _FUTURE_AUX | _HYPOTHETICAL_AUX
-        for t in chain
-        for c in t.children
+        c.dep_ == "aux" and c.lower_ in _FUTURE_AUX for t in chain for c in t.children
     )
     if heads & _REFUSAL_HEADS:
         return "refusal"  # "failed to reach agreement", "refused to meet"
