@@ -178,8 +178,8 @@ def event_for(annotated: Annotated, trigger: str):  # type: ignore[no-untyped-de
             "Qasem Soleimani could meet Iraqi commanders in Baghdad.",
             "meet",
             "hypothetical",
-            "AGREE",
-            "036",
+            "CONSULT",  # a possibility, not an announced intent
+            "040",
         ),
         (
             "If Qasem Soleimani meets Iraqi commanders, the talks will stall.",

@@ -4,7 +4,8 @@ Points are the places of the section bullets (``EntityLink.place`` with coordina
 how many bullets name them. The projection is equirectangular, scaled to the places' bounding
 box plus a margin and kept inside the base map's extent. Place names come from articles and
 are hostile input: every text and attribute value is escaped here, since the result is
-inserted into the page as markup.
+inserted into the page as markup. ``svg_place_map`` draws any list of places the same way
+(the web app's map of a period).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
@@ -21,7 +22,7 @@ from typing import Any
 
 from ...records import Digest
 
-__all__ = ["MapPoint", "load_basemap", "map_points", "on_map", "svg_map"]
+__all__ = ["MapPoint", "load_basemap", "map_points", "on_map", "svg_map", "svg_place_map"]
 
 WIDTH = 640.0
 _MIN_SPAN = (10.0, 7.0)  # degrees of lon, lat: one place still shows its neighbours
@@ -234,6 +235,49 @@ def svg_map(digest: Digest, targets: Mapping[str, str] | None = None) -> str:
     points = [p for p in map_points(digest) if on_map(p)]
     if not points:
         return ""
+    links = {ident: f"#{target}" for ident, target in (targets or {}).items() if target}
+    return _draw(
+        points,
+        "Places named in this digest; larger circles are named in more bullets",
+        links,
+        ("bullet", "bullets"),
+    )
+
+
+def svg_place_map(
+    places: Iterable[tuple[str, object, object, int, str]],
+    title: str = "Places named in the reports; larger circles are named in more reports",
+) -> str:
+    """Places given as (name, lat, lon, count, link) as an inline ``<svg>``, or "" if none fit.
+
+    Each point links to ``link`` (a same-site path; anything else is left unlinked) and is
+    sized by ``count``. Points with impossible coordinates or outside the base map are left
+    out; the caller lists them in words if it wants to.
+    """
+    points: list[MapPoint] = []
+    links: dict[str, str] = {}
+    for name, lat, lon, count, link in places:
+        y, x = _coordinate(lat, 90.0), _coordinate(lon, 180.0)
+        if y is None or x is None:
+            continue
+        ident = f"p{len(points)}"
+        point = MapPoint(ident, str(name), y, x, max(int(count), 1))
+        if not on_map(point):
+            continue
+        points.append(point)
+        # only paths of this site: a place name from an article must not become a link out
+        if isinstance(link, str) and link.startswith("/") and not link.startswith("//"):
+            links[ident] = link
+    if not points:
+        return ""
+    points.sort(key=lambda p: (-p.bullets, p.name.casefold(), p.id))
+    return _draw(points, title, links, ("report", "reports"))
+
+
+def _draw(
+    points: list[MapPoint], title: str, links: Mapping[str, str], nouns: tuple[str, str]
+) -> str:
+    """Points (already on the map) over the base map; ``links`` maps a point id to its href."""
     view = _view(points)
     height = view.height
     basemap = load_basemap()
@@ -244,10 +288,7 @@ def svg_map(digest: Digest, targets: Mapping[str, str] | None = None) -> str:
         f'font-family="DejaVu Sans, Arial, sans-serif" font-size="{_FONT:.0f}">'
     )
     out = [head]
-    out.append(
-        '<title id="map-title">Places named in this digest; larger circles are named in more '
-        "bullets</title>"
-    )
+    out.append(f'<title id="map-title">{_text(title, 200)}</title>')
     out.append(f'<defs><clipPath id="map-clip"><rect width="{w}" height="{h}"/></clipPath></defs>')
     out.append(f'<rect class="sea" width="{w}" height="{h}" fill="#e8eef4"/>')
     out.append('<g clip-path="url(#map-clip)">')
@@ -328,16 +369,16 @@ def svg_map(digest: Digest, targets: Mapping[str, str] | None = None) -> str:
     out.append('<g class="places">')
     # Largest first, so a small circle is never hidden under a big one.
     for p, x, y, r in sorted(drawn, key=lambda d: -d[3]):
-        noun = "bullet" if p.bullets == 1 else "bullets"
+        noun = nouns[0] if p.bullets == 1 else nouns[1]
         title = _text(f"{p.name}: named in {p.bullets} {noun} ({p.lat:.2f}, {p.lon:.2f})", 120)
         circle = (
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="#b03a2e" fill-opacity="0.75" '
             f'stroke="#fff" stroke-width="1"><title>{title}</title></circle>'
         )
-        target = (targets or {}).get(p.id)
+        href = links.get(p.id)
         ident = _text(p.id, 200)
-        if target:
-            circle = f'<a href="#{_text(target, 200)}">{circle}</a>'
+        if href:
+            circle = f'<a href="{_text(href, 400)}">{circle}</a>'
         out.append(f'<g class="place" data-entity-id="{ident}" data-bullets="{p.bullets}">')
         out.append(circle + "</g>")
     out.append("</g>")
