@@ -368,10 +368,11 @@ def process(
     previous = {s.id for s in ws.store.stories()} if reprocess else set()
     corrections = _corrections(ws)
     new_ids: list[str] = []
+    rebuilt: set[str] | None = set() if reprocess else None  # entities written afresh this run
     for ann in extractor.annotate_many(pending):
         _check("extract", Annotated, ann)
         ann = _check("corrections", Annotated, corrections.apply(ann))
-        ws.store.save_annotations(ann)
+        ws.store.save_annotations(ann, rebuilt)
         clusterer.add(ann.article, ann, ann.article.duplicate_of)
         new_ids.append(ann.article.id)
         duplicates[ann.article.id] = ann.article.duplicate_of

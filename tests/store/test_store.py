@@ -321,12 +321,32 @@ def test_saving_again_replaces_and_upserts(filled: Store) -> None:
         mentions=(Mention(first.id, 0, 9, "Soleimani", "PERSON", "Q-soleimani"),),
         entities=(renamed,),
     )
+    before = must(filled.entity("Q-soleimani"))
     filled.save_annotations(second)
-    assert filled.annotations(first.id) == second
-    assert filled.entity("Q-soleimani") == renamed
+    stored = must(filled.annotations(first.id))
+    assert (stored.sentences, stored.mentions, stored.events) == (second.sentences, second.mentions, ())
+    # the entity takes the new name and keeps what the store knew: aliases, attributes
+    merged = must(filled.entity("Q-soleimani"))
+    assert merged.name == "Qassem Soleimani"
+    assert merged.aliases == tuple(dict.fromkeys(before.aliases + ("Soleimani",)))
+    assert merged.attributes == before.attributes
     # The other entity stays, though this article no longer carries it.
     assert filled.entity("G-albu-kamal") is not None
     assert filled.counts()["mentions"] == 1 and filled.counts()["events"] == 0
+
+
+def test_processing_the_archive_again_writes_entities_afresh(filled: Store) -> None:
+    first = must(filled.get_article("a-anadolu-0727"))
+    filled.save_annotations(annotated_for(first))
+    plain = Entity("Q-soleimani", "PERSON", "Qassem Soleimani", ("Soleimani",))
+    again = Annotated(first, entities=(plain,))
+    rebuilt: set[str] = set()
+    filled.save_annotations(again, rebuilt)
+    assert filled.entity("Q-soleimani") == plain and rebuilt == {"Q-soleimani"}
+    # within the same run a second article adds to the fresh record
+    other = must(filled.get_article("a-tasnim-0804"))
+    filled.save_annotations(Annotated(other, entities=(Entity("Q-soleimani", "PERSON", "Qassem Soleimani", ("Haj Qasem",)),)), rebuilt)
+    assert must(filled.entity("Q-soleimani")).aliases == ("Soleimani", "Haj Qasem")
 
 
 def test_mentions_of_across_articles(filled: Store) -> None:

@@ -37,6 +37,17 @@ from .migrations import LATEST_VERSION, MIGRATIONS, apply_migrations, check_vers
 
 BUSY_TIMEOUT_MS = 5000
 MEMORY = ":memory:"
+# Reads of a large store go through the OS page cache (shared by every connection of
+# every process) rather than each connection's private cache, which stays modest.
+MMAP_BYTES = 256 * 2**20
+CACHE_KIB = 16 * 1024
+
+# Search limits (see Store.search_articles): a query matching more articles than
+# RANK_WINDOW is ranked among the most recently collected RANK_WINDOW of them, and a
+# period holding fewer than SEQ_RANGE_SCAN articles narrows the full-text scan to the
+# range of their keys.
+RANK_WINDOW = 1000
+SEQ_RANGE_SCAN = 40_000
 
 # Who the corrections logged in this thread or task are made by (see ``acting_as``).
 _AUTHOR: ContextVar[str] = ContextVar("dragoman_author", default="analyst")
@@ -171,6 +182,46 @@ class FetchStates(MutableMapping[str, dict[str, Any]]):
 # --- the store ------------------------------------------------------------------------------------
 
 
+
+def _merged_entities(
+    conn: sqlite3.Connection, rows: list[tuple[str, str, str, str]]
+) -> list[tuple[str, str, str, str]]:
+    """Entity rows to upsert, each merged with what the store already holds for its id.
+
+    One article sees only some of an entity's names and facts: the aliases already stored
+    stay (the new ones are added after them), stored attributes stay unless the article
+    gives a new value, and a known place is kept when the article has none.
+    """
+    if not rows:
+        return rows
+    ids = [r[0] for r in rows]
+    stored: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for ident, data in conn.execute(
+            f"SELECT id, data FROM entities WHERE id IN ({marks})", chunk
+        ):
+            try:
+                stored[ident] = json.loads(data)
+            except (TypeError, ValueError):
+                continue  # an unreadable row is replaced by the new one
+    out = []
+    for ident, kind, name, data in rows:
+        old = stored.get(ident)
+        if old is None:
+            out.append((ident, kind, name, data))
+            continue
+        new = json.loads(data)
+        aliases = list(old.get("aliases") or [])
+        aliases += [a for a in new.get("aliases") or [] if a not in aliases]
+        new["aliases"] = aliases
+        new["attributes"] = {**(old.get("attributes") or {}), **(new.get("attributes") or {})}
+        if not new.get("place") and old.get("place"):
+            new["place"] = old["place"]
+        out.append((ident, kind, name, _json(new)))
+    return out
+
 class Store:
     """dragoman's workspace database: articles, annotations, stories, fetch state, corrections."""
 
@@ -201,6 +252,8 @@ class Store:
             if not memory:
                 self._conn.execute("PRAGMA journal_mode = WAL")
                 self._conn.execute("PRAGMA synchronous = NORMAL")
+                self._conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+                self._conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             check_version(self._conn, self._where)
             self.migrate()
         except sqlite3.DatabaseError as exc:
@@ -348,34 +401,49 @@ class Store:
         if not article.id:
             raise ItemError(article.url or "article", "has no id; it cannot be stored")
         with self._write(f"adding article {article.id}") as conn:
-            if conn.execute("SELECT 1 FROM articles WHERE id = ?", (article.id,)).fetchone():
-                return False
-            if (
-                article.content_hash
-                and conn.execute(
-                    "SELECT 1 FROM articles WHERE content_hash = ? AND outlet_id = ?",
-                    (article.content_hash, article.outlet_id),
-                ).fetchone()
-            ):
-                return False
-            conn.execute(
-                f"INSERT INTO articles ({self._ARTICLE_COLUMNS}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    article.id,
-                    article.outlet_id,
-                    article.url or "",
-                    _db_time(article.published),
-                    article.title or "",
-                    article.text or "",
-                    article.language or "",
-                    _db_time(article.collected_at),
-                    article.duplicate_of,
-                    article.content_hash or "",
-                    article.author or "",
-                    article.origin or "",
-                ),
-            )
+            return self._insert_article(conn, article)
+
+    def add_articles(self, articles: Iterable[Article]) -> int:
+        """Store many new articles in one transaction (for imports); return how many were new.
+
+        The rules of ``add_article`` apply to each; one without an id stores none of them.
+        """
+        batch = list(articles)
+        for article in batch:
+            if not article.id:
+                raise ItemError(article.url or "article", "has no id; it cannot be stored")
+        with self._write(f"adding {len(batch)} articles") as conn:
+            return sum(self._insert_article(conn, article) for article in batch)
+
+    def _insert_article(self, conn: sqlite3.Connection, article: Article) -> bool:
+        if conn.execute("SELECT 1 FROM articles WHERE id = ?", (article.id,)).fetchone():
+            return False
+        if (
+            article.content_hash
+            and conn.execute(
+                "SELECT 1 FROM articles WHERE content_hash = ? AND outlet_id = ?",
+                (article.content_hash, article.outlet_id),
+            ).fetchone()
+        ):
+            return False
+        conn.execute(
+            f"INSERT INTO articles ({self._ARTICLE_COLUMNS}) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                article.id,
+                article.outlet_id,
+                article.url or "",
+                _db_time(article.published),
+                article.title or "",
+                article.text or "",
+                article.language or "",
+                _db_time(article.collected_at),
+                article.duplicate_of,
+                article.content_hash or "",
+                article.author or "",
+                article.origin or "",
+            ),
+        )
         return True
 
     def has_article(self, article_id: str) -> bool:
@@ -465,8 +533,14 @@ class Store:
 
     # --- annotations ----------------------------------------------------------------------------
 
-    def save_annotations(self, annotated: Annotated) -> None:
-        """Replace an article's annotations, upsert its entities and mark it processed."""
+    def save_annotations(self, annotated: Annotated, rebuilt: set[str] | None = None) -> None:
+        """Replace an article's annotations, upsert its entities and mark it processed.
+
+        An entity already stored keeps its aliases and facts, with the article's added. When
+        the whole archive is processed again, pass one set for the run as ``rebuilt``: an
+        entity not yet in it is written afresh (so a reverted correction leaves no trace)
+        and its id is added.
+        """
         article_id = annotated.article.id
         for part in (annotated.sentences, annotated.mentions, annotated.dates, annotated.events):
             for item in part:
@@ -535,6 +609,12 @@ class Store:
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 events,
             )
+            if rebuilt is None:
+                entities = _merged_entities(conn, entities)
+            else:
+                fresh = [r for r in entities if r[0] not in rebuilt]
+                entities = fresh + _merged_entities(conn, [r for r in entities if r[0] in rebuilt])
+                rebuilt.update(r[0] for r in fresh)
             conn.executemany(
                 "INSERT INTO entities (id, type, name, data) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT(id) DO UPDATE SET type = excluded.type, name = excluded.name, "
@@ -792,6 +872,16 @@ class Store:
 
     # --- search ---------------------------------------------------------------------------------
 
+    def optimize_search(self) -> None:
+        """Merge the full-text index into one segment and refresh the planner's statistics.
+
+        Worth running after a large import: many small index segments slow every search,
+        and without statistics SQLite may pick a poor index for filtered searches.
+        """
+        with self._write("optimizing the search index") as conn:
+            conn.execute("INSERT INTO articles_fts(articles_fts) VALUES ('optimize')")
+            conn.execute("ANALYZE")
+
     def search(self, query: str, limit: int = 20, offset: int = 0) -> list[tuple[Article, float]]:
         """Full-text search over titles and bodies; best first, score higher = better (-bm25)."""
         match = fts_query(query or "")
@@ -1029,38 +1119,132 @@ class Store:
         story_id: str | None = None,
         limit: int = 20,
         offset: int = 0,
+        count_limit: int | None = None,
     ) -> tuple[list[tuple[Article, float, str]], int]:
         """Filtered article search: (article, score, snippet) rows and how many match in all.
 
-        With a query, rows come best first and the snippet marks matched words with
-        MARK_START / MARK_END; without one, the newest come first and the snippet is the
-        opening of the text. A query with nothing searchable matches nothing.
+        With a query, rows come best first (bm25, title words weighing double; ties by
+        collection order) and the snippet marks matched words with MARK_START / MARK_END;
+        without one, the newest come first and the snippet is the opening of the text. A
+        query with nothing searchable matches nothing. A query matching more than
+        RANK_WINDOW articles is ranked among the most recently collected RANK_WINDOW of them
+        (more when the page asked for lies deeper), so a common word costs the same on any
+        store. With ``count_limit``, counting stops after ``count_limit + 1`` matches: a
+        total above ``count_limit`` means "more than that".
         """
         where, params = self._article_filters(outlet_id, start, end, entity_id, story_id)
         limit, offset = max(limit, 0), max(offset, 0)
-        if query.strip():
-            match = fts_query(query)
-            if not match:
-                return [], 0
-            clause = " AND ".join(["articles_fts MATCH ?", *where])
-            source = "articles_fts JOIN articles a ON a.seq = articles_fts.rowid"
-            args = [match, *params]
+        cap = "" if count_limit is None else f" LIMIT {max(count_limit, 0) + 1}"
+        if not query.strip():
+            clause = f"WHERE {' AND '.join(where)}" if where else ""
+            # NULLs sort last in descending order, so undated articles come after the dated
+            # ones with no IS NULL term, and the published indexes, read backwards, give
+            # the order. The page's keys are chosen first, so only its rows are read whole.
             rows = self._read(
-                f"SELECT {self._ARTICLE_COLUMNS_A}, bm25(articles_fts, 2.0, 1.0) AS rank, "
-                f"snippet(articles_fts, 1, '{MARK_START}', '{MARK_END}', ' … ', 24) AS snip "
-                f"FROM {source} WHERE {clause} ORDER BY rank, a.id LIMIT ? OFFSET ?",
-                [*args, limit, offset],
+                f"WITH page AS (SELECT a.seq AS seq, a.published AS published, a.id AS id "
+                f"FROM articles a {clause} ORDER BY a.published DESC, a.id LIMIT ? OFFSET ?) "
+                f"SELECT {self._ARTICLE_COLUMNS_A}, substr(a.text, 1, 240) AS snip "
+                "FROM page CROSS JOIN articles a ON a.seq = page.seq "
+                "ORDER BY page.published DESC, page.id",
+                [*params, limit, offset],
             )
-            total = self._read(f"SELECT COUNT(*) FROM {source} WHERE {clause}", args)[0][0]
-            return [(self._article(r), -float(r["rank"]), r["snip"] or "") for r in rows], total
-        clause = f"WHERE {' AND '.join(where)}" if where else ""
+            total = self._read(
+                f"SELECT COUNT(*) FROM (SELECT 1 FROM articles a {clause}{cap})", params
+            )[0][0]
+            return [(self._article(r), 0.0, r["snip"] or "") for r in rows], int(total)
+        match = fts_query(query)
+        if not match:
+            return [], 0
+        return self._ranked_search(match, where, params, start, end, limit, offset, count_limit)
+
+    def _ranked_search(
+        self,
+        match: str,
+        where: list[str],
+        params: list[Any],
+        start: datetime | date | None,
+        end: datetime | date | None,
+        limit: int,
+        offset: int,
+        count_limit: int | None,
+    ) -> tuple[list[tuple[Article, float, str]], int]:
+        conditions = ["articles_fts MATCH ?"]
+        args: list[Any] = [match]
+        dated = start is not None or end is not None
+        seqs = self._seq_range(start, end) if dated else None
+        if seqs is not None and len(where) == (start is not None) + (end is not None):
+            # Only a short period: the key range narrows the scan, and the few matches in
+            # it have their dates looked up one by one.
+            published = "(SELECT published FROM articles WHERE seq = articles_fts.rowid)"
+            conditions += [w.replace("a.published", published) for w in where]
+            args += params
+        elif where:
+            # The filters become one set of article keys, built once from the indexes and
+            # probed for each match: cheaper than joining every match to its article. The
+            # unary plus keeps SQLite from making each key a full-text lookup of its own.
+            conditions.append(
+                f"+articles_fts.rowid IN (SELECT a.seq FROM articles a WHERE {' AND '.join(where)})"
+            )
+            args += params
+        if seqs is not None:
+            # A rowid range is the one constraint FTS5 applies while it reads its index.
+            conditions.append("articles_fts.rowid BETWEEN ? AND ?")
+            args += list(seqs)
+        clause = " AND ".join(conditions)
+        window = max(RANK_WINDOW, offset + limit, count_limit or 0)
+        # The newest matches, one past the window: how many there are (exactly, when they
+        # fit) and the key just before the window of the most recently collected ones.
+        found, before = self._read(
+            f"SELECT COUNT(*), MIN(k) FROM (SELECT articles_fts.rowid AS k FROM articles_fts "
+            f"WHERE {clause} ORDER BY articles_fts.rowid DESC LIMIT ?)",
+            [*args, window + 1],
+        )[0]
+        total = int(found)
+        if total > window:
+            if count_limit is None:
+                total = self._read(f"SELECT COUNT(*) FROM articles_fts WHERE {clause}", args)[0][0]
+            clause += " AND articles_fts.rowid > ?"
+            args = [*args, before]
+        if count_limit is not None:
+            total = min(total, count_limit + 1)
+        if offset >= min(int(found), window):
+            return [], int(total)
+        # bm25 and the ordering run over the matches alone; the articles' columns and the
+        # snippets are read for the one page that is returned.
         rows = self._read(
-            f"SELECT {self._ARTICLE_COLUMNS_A}, substr(a.text, 1, 240) AS snip FROM articles a "
-            f"{clause} ORDER BY a.published IS NULL, a.published DESC, a.id LIMIT ? OFFSET ?",
-            [*params, limit, offset],
+            "WITH top AS ("
+            "SELECT articles_fts.rowid AS seq, bm25(articles_fts, 2.0, 1.0) AS rank "
+            f"FROM articles_fts WHERE {clause} ORDER BY rank, articles_fts.rowid LIMIT ? OFFSET ?) "
+            f"SELECT {self._ARTICLE_COLUMNS_A}, top.rank AS rank, "
+            f"snippet(articles_fts, 1, '{MARK_START}', '{MARK_END}', ' … ', 24) AS snip "
+            "FROM articles_fts CROSS JOIN top ON top.seq = articles_fts.rowid "
+            "CROSS JOIN articles a ON a.seq = top.seq "
+            # One full-text cursor over the page's key range: a lookup per key would
+            # evaluate the query (and a prefix's term list) once for every hit.
+            "WHERE articles_fts MATCH ? "
+            "AND articles_fts.rowid BETWEEN (SELECT MIN(seq) FROM top) AND (SELECT MAX(seq) FROM top) "
+            "ORDER BY top.rank, top.seq",
+            [*args, limit, offset, match],
         )
-        total = self._read(f"SELECT COUNT(*) FROM articles a {clause}", params)[0][0]
-        return [(self._article(r), 0.0, r["snip"] or "") for r in rows], int(total)
+        return [(self._article(r), -float(r["rank"]), r["snip"] or "") for r in rows], int(total)
+
+    def _seq_range(
+        self, start: datetime | date | None, end: datetime | date | None
+    ) -> tuple[int, int] | None:
+        """Lowest and highest key of the articles published in a period, when few enough.
+
+        Keys follow collection order, which mostly follows publication, so the range is
+        usually tight; a wide period is not worth the scan and gives None.
+        """
+        where, params = self._article_filters(None, start, end, None, None)
+        row = self._read(
+            "SELECT MIN(seq), MAX(seq), COUNT(*) FROM "
+            f"(SELECT a.seq AS seq FROM articles a WHERE {' AND '.join(where)} LIMIT ?)",
+            [*params, SEQ_RANGE_SCAN + 1],
+        )[0]
+        if row[2] > SEQ_RANGE_SCAN:
+            return None
+        return (0, -1) if row[2] == 0 else (int(row[0]), int(row[1]))
 
     def article_counts(self) -> dict[str, int]:
         """Return how many articles each outlet has in the store."""

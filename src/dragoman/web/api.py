@@ -38,6 +38,7 @@ from .registry import set_outlet_fields
 router = APIRouter(prefix="/api", dependencies=[Depends(authorize)])
 
 MAX_QUERY = 1000  # characters of a search query
+COUNT_LIMIT = 1000  # a search counts its matches up to this many (see ArticlePage)
 MAX_PERIOD_DAYS = 366
 ENTITY_TYPES = ("PERSON", "ORG", "LOC", "NORP")
 ENTITY_KINDS = ("entity_merge", "entity_alias")
@@ -146,7 +147,13 @@ def _summary(story: Story, title: str) -> dict[str, Any]:
 # --- articles ---------------------------------------------------------------------------------
 
 
-@router.get("/articles", response_model=s.Page[s.ArticleHit], tags=["articles"])
+class ArticlePage(s.Page[s.ArticleHit]):
+    """A page of search hits; past COUNT_LIMIT matches ``total`` stops there."""
+
+    total_exact: bool = True  # false when more than ``total`` articles match
+
+
+@router.get("/articles", response_model=ArticlePage, tags=["articles"])
 def search_articles(
     q: str = Query(
         "",
@@ -161,7 +168,7 @@ def search_articles(
     page: int = PageNo,
     per_page: int = PerPage,
     ws: Workspace = Depends(workspace),
-) -> s.Page[s.ArticleHit]:
+) -> ArticlePage:
     """Search articles by words, outlet, period, entity and story; newest first without words."""
     _check_period(date_from, date_to)
     if q.strip() and not fts_query(q):
@@ -182,6 +189,7 @@ def search_articles(
         story_id=story,
         limit=per_page,
         offset=_offset(page, per_page),
+        count_limit=COUNT_LIMIT,
     )
     items = []
     for article, score, snippet in hits:
@@ -200,7 +208,13 @@ def search_articles(
                 marks=marks,
             )
         )
-    return s.Page(total=total, page=page, per_page=per_page, items=items)
+    return ArticlePage(
+        total=min(total, COUNT_LIMIT),
+        total_exact=total <= COUNT_LIMIT,
+        page=page,
+        per_page=per_page,
+        items=items,
+    )
 
 
 @router.get("/articles/{article_id}", response_model=s.ArticleDetail, tags=["articles"])
