@@ -51,6 +51,7 @@ REPORTING = frozenset(
 _RESUMED = frozenset({"it", "they", "he", "she", "we"})
 _HYPOTHETICAL_AUX = frozenset({"could", "would", "may", "might", "should"})
 _FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
+_ANNOUNCING_AUX = _FUTURE_AUX | {"would", "'d"}
 _FUTURE_HEADS = frozenset(
     {"plan", "intend", "set", "expect", "prepare", "aim", "schedule", "go", "due"}
 )
@@ -617,9 +618,10 @@ def _stance(verb: Token, mode: str) -> str:
         v = v.head
         chain.append(v)
     heads = {lemma_of(t).lower() for t in chain[1:]}
-    # "will" announces; "may", "could" or "might" only say it is possible, which is no intent
+    # "will" announces, as does "would" in reported speech ("said it would allow"); "may",
+    # "could" or "might" only say it is possible, which is no intent
     modal = any(
-        c.dep_ == "aux" and c.lower_ in _FUTURE_AUX for t in chain for c in t.children
+        c.dep_ == "aux" and c.lower_ in _ANNOUNCING_AUX for t in chain for c in t.children
     )
     if heads & _REFUSAL_HEADS:
         return "refusal"  # "failed to reach agreement", "refused to meet"
