@@ -111,3 +111,4 @@ def test_overview_names_the_key_developments(run):
     assert any(k in text for k in ("Albu Kamal", "Abu Kamal", "Bukamal"))
     assert "Nujaba" in text
     assert "Hamas" in text
+    assert "economic" in text.lower() or "Economic" in text  # the economic ties

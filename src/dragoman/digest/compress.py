@@ -26,6 +26,7 @@ __all__ = [
     "attribution_prefix",
     "compress",
     "demonym",
+    "has_finite_verb",
     "outlet_aliases",
     "role_phrase",
     "self_attributed",
@@ -118,6 +119,281 @@ _COMMON_STARTS = frozenset(
 )
 
 
+# Finite verbs without a parser: auxiliaries and modals, common irregular past forms, and
+# regular past forms where a noun phrase cannot be read instead. Missing a verb only keeps
+# a clause that could have been cut; taking a noun for a verb could leave a fragment, so
+# every rule errs towards "no verb here".
+_AUXILIARIES = frozenset(
+    [
+        "am",
+        "is",
+        "are",
+        "was",
+        "were",
+        "has",
+        "have",
+        "had",
+        "do",
+        "does",
+        "did",
+        "will",
+        "would",
+        "shall",
+        "should",
+        "can",
+        "could",
+        "may",
+        "might",
+        "must",
+        "isn't",
+        "aren't",
+        "wasn't",
+        "weren't",
+        "hasn't",
+        "haven't",
+        "hadn't",
+        "doesn't",
+        "didn't",
+        "won't",
+        "wouldn't",
+        "can't",
+        "cannot",
+        "couldn't",
+        "shouldn't",
+        "mustn't",
+    ]
+)
+_IRREGULAR_PAST = frozenset(
+    [
+        "said",
+        "told",
+        "met",
+        "held",
+        "made",
+        "took",
+        "gave",
+        "went",
+        "came",
+        "sent",
+        "led",
+        "left",
+        "saw",
+        "got",
+        "brought",
+        "bought",
+        "built",
+        "kept",
+        "found",
+        "began",
+        "became",
+        "won",
+        "lost",
+        "paid",
+        "struck",
+        "fought",
+        "spoke",
+        "wrote",
+        "ran",
+        "rose",
+        "fell",
+        "stood",
+        "thought",
+        "felt",
+        "meant",
+        "sought",
+        "taught",
+        "caught",
+        "drew",
+        "flew",
+        "grew",
+        "knew",
+        "threw",
+        "chose",
+        "broke",
+        "stole",
+        "hid",
+        "bore",
+        "swore",
+        "tore",
+        "wore",
+        "shot",
+        "fled",
+        "fed",
+        "dealt",
+        "lent",
+        "spent",
+        "sold",
+        "heard",
+        "understood",
+        "withdrew",
+        "undertook",
+        "overtook",
+        "arose",
+        "sank",
+        "sang",
+        "slew",
+        "spun",
+        "sprang",
+        "stuck",
+        "stung",
+        "strove",
+        "swept",
+        "swung",
+        "woke",
+        "forbade",
+        "forgave",
+        "foresaw",
+        "overcame",
+        "overthrew",
+        "upheld",
+        "withheld",
+    ]
+)
+# Present forms common in reports whose -s cannot be a plural noun's after a name.
+_PRESENT = frozenset(
+    [
+        "says",
+        "tells",
+        "adds",
+        "notes",
+        "claims",
+        "insists",
+        "believes",
+        "wants",
+        "needs",
+        "seeks",
+        "plans",
+        "aims",
+        "remains",
+        "continues",
+        "hopes",
+        "expects",
+        "intends",
+        "warns",
+        "urges",
+        "faces",
+        "offers",
+        "holds",
+        "leads",
+        "opposes",
+        "supports",
+        "rejects",
+        "denies",
+        "accuses",
+        "threatens",
+        "considers",
+        "includes",
+        "stresses",
+        "argues",
+        "sees",
+        "knows",
+        "lies",
+        "stands",
+        "runs",
+        "hosts",
+        "controls",
+    ]
+)
+_PREPOSITIONS = frozenset(
+    [
+        "to",
+        "of",
+        "for",
+        "with",
+        "by",
+        "from",
+        "in",
+        "on",
+        "at",
+        "into",
+        "onto",
+        "over",
+        "under",
+        "about",
+        "against",
+        "between",
+        "among",
+        "near",
+        "across",
+        "along",
+        "through",
+        "during",
+    ]
+)
+_NOT_AFTER = _PREPOSITIONS | frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "this",
+        "that",
+        "these",
+        "those",
+        "its",
+        "their",
+        "his",
+        "her",
+        "our",
+        "my",
+        "your",
+        "whose",
+    ]
+)
+# Where a subordinate clause starts; its verbs do not make the main clause whole.
+_SUBORDINATE = frozenset(
+    [
+        "who",
+        "whom",
+        "whose",
+        "which",
+        "where",
+        "while",
+        "when",
+        "whenever",
+        "if",
+        "because",
+        "although",
+        "though",
+        "unless",
+        "until",
+        "whereas",
+    ]
+)
+
+# The verbs a clause of attribution is built on, whoever the speaker.
+_SPEECH = (
+    r"(?:told|said|says|reported|reports|stated|added|noted|confirmed|claimed|revealed|"
+    r"disclosed|explained|announced|wrote|quoted)"
+)
+# Only these can come before their subject ("…, said Tasnim."); "…, told IRNA" never
+# inverts: its subject is the name before the comma, and cutting it leaves that name alone.
+_INVERTIBLE = frozenset(
+    [
+        "said",
+        "says",
+        "reported",
+        "reports",
+        "wrote",
+        "writes",
+        "added",
+        "noted",
+        "stated",
+        "announced",
+        "claimed",
+    ]
+)
+# Who heard the words: an outlet, reporters, a correspondent ("told Alsumaria News").
+_HEARD = r"(?:[A-Z0-9][\w'’.&-]*|reporters?|journalists?|media|correspondents?|news|agency|channel|website|TV)"
+_HEARER = rf"(?:\s+(?:to\s+)?(?:(?:the|an?|its)\s+)?{_HEARD}(?:\s+{_HEARD}){{0,5}})?"
+# A speaker the bulletin's own "… sources reported that" can stand for: unnamed sources.
+_ANONYMOUS = re.compile(
+    r"\b(?:sources?|insiders?|residents?|activists?|witnesses|eyewitnesses|observers|"
+    r"informants?|locals|people\s+(?:close|familiar))\b|^(?:an?|some|several|two|three|"
+    r"many|other)\s+(?:[\w-]+\s+){0,3}officials?\b|^(?:[\w-]+\s+){0,3}officials\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Edit:
     """One change to an article span: [start, end) of the article becomes ``text``."""
@@ -197,6 +473,7 @@ class _Patterns:
     middle: re.Pattern[str]
     speaking: re.Pattern[str]
     back_said: re.Pattern[str]
+    sourced: tuple[re.Pattern[str], ...]  # "…, <anyone> told <outlet>." and its inversions
 
 
 def _patterns(outlet: Outlet | None, outlet_id: str) -> _Patterns:
@@ -210,6 +487,7 @@ def _patterns(outlet: Outlet | None, outlet_id: str) -> _Patterns:
         rf"on\s+its\s+(?:website|telegram\s+channel)|in\s+a\s+report))?"
     )
     end = r"(?=\s*[.!?][\"”’']?\s*$)"
+    who = r"[^,;:\"“”]{2,100}?"
     return _Patterns(
         own=own,
         speaker=speaker,
@@ -230,6 +508,11 @@ def _patterns(outlet: Outlet | None, outlet_id: str) -> _Patterns:
             re.IGNORECASE,
         ),
         back_said=re.compile(rf"^{_BACK_SOURCE}\s+{_VERBS}{time}(?:\s+that)?\s+", re.IGNORECASE),
+        sourced=(
+            re.compile(rf",\s+(?P<who>{who})\s+(?P<verb>{_SPEECH}){_HEARER}{tail}{end}"),
+            re.compile(rf",\s+(?P<verb>{_SPEECH})\s+(?P<who>{who}){tail}{end}"),
+            re.compile(rf",\s+according\s+to\s+(?P<who>{who}){tail}{end}", re.IGNORECASE),
+        ),
     )
 
 
@@ -409,7 +692,7 @@ def _first_word(text: str, pos: int) -> str:
     return m.group(0) if m else ""
 
 
-def _lowercase_ok(word: str, text: str, lowers: frozenset[str]) -> bool:
+def _lowercase_ok(word: str, lowers: frozenset[str]) -> bool:
     if not word or not word[0].isupper() or word.isupper() and len(word) > 1:
         return False
     low = word.lower()
@@ -421,51 +704,192 @@ def _short_name(name: str) -> str:
     return words[-1] if words else name
 
 
+def has_finite_verb(text: str) -> bool:
+    """True when the main clause of a text plainly has a finite verb; False when unsure.
+
+    No parse is at hand, so this reads words: auxiliaries and modals, common irregular
+    past forms, regular past and present forms in a verb's place (not after "the", "to" or
+    a preposition, not opening a comma-separated phrase, not before "by"). Words inside a
+    subordinate clause ("who …", "which …", "that …") up to its comma do not count.
+    """
+    # A bracket is an aside: "… Corps (IRGC) visited …" reads on without it.
+    plain = re.sub(r"\([^()]*\)|\[[^\[\]]*\]", " ", text)
+    for piece_no, piece in enumerate(re.split(r"[,;:()\[\]–—]|\s-\s", plain)):
+        words = re.findall(r"[A-Za-z][A-Za-z'’-]*", piece)
+        for i, raw in enumerate(words):
+            word = raw.replace("’", "'")
+            low = word.lower()
+            if low in _SUBORDINATE or (low == "that" and i > 0):
+                break  # the rest of this phrase belongs to a subordinate clause
+            if word != low:
+                continue  # "May", "United", "Will": a name or a title, not a verb here
+            prev = words[i - 1].lower().replace("’", "'") if i else ""
+            following = words[i + 1].lower() if i + 1 < len(words) else ""
+            if low in _AUXILIARIES and prev != "to":
+                return True
+            if low in _IRREGULAR_PAST and prev not in _NOT_AFTER:
+                return True
+            if "-" in low or prev in _NOT_AFTER and i > 0 or prev.endswith("'s"):
+                continue
+            if i == 0 and (piece_no == 0 or following in _PREPOSITIONS):
+                # "Backed by Iran, …", "…, stationed in Albu Kamal": a participle's phrase;
+                # "…, the commander, visited the area" is the sentence's verb.
+                continue
+            if following == "by":
+                continue
+            if (low.endswith("ed") and len(low) >= 5) or low in _PRESENT:
+                return True
+    return False
+
+
+def _anonymous(who: str, start: int, end: int, mentions: Sequence[Mention]) -> bool:
+    """True for a speaker that names no one ("sources inside the militias")."""
+    if any(m.label == "PERSON" and m.start < end and start < m.end for m in mentions):
+        return False
+    return bool(_ANONYMOUS.search(who.strip()))
+
+
+def _own_attribution(
+    text: str, lead: int, e: int, pats: _Patterns
+) -> tuple[re.Match[str], int] | None:
+    """The clause at the end of a sentence that says who told the outlet, and where it starts.
+
+    "…, sources inside the militias told DeirEzzor24.", "…, said a source in Anbar.",
+    "…, according to a security official."; the speaker may be anyone.
+    """
+    rest = text[lead:e]
+    for pat in pats.sourced:
+        found = [m for m in pat.finditer(rest) if m.start() > 0]
+        if not found:
+            continue
+        m = found[-1]
+        who = m["who"].strip()
+        first = who.split()[0].lower() if who.split() else ""
+        if len(who.split()) > 12 or first in _SUBORDINATE or first in ("and", "but", "as"):
+            continue
+        if has_finite_verb(who):
+            continue  # "…, the minister said the deal was signed": a clause, not a source
+        verb = m.groupdict().get("verb")
+        if verb is not None and pat is pats.sourced[1] and verb.lower() not in _INVERTIBLE:
+            continue
+        return m, lead + m.start()
+    return None
+
+
+def _keeps_capital(
+    word: str, at: int, mentions: Sequence[Mention], entities: Mapping[str, Entity]
+) -> bool | None:
+    """Whether a sentence's first word is a proper noun; None when only the word can tell."""
+    if word == "I" or re.match(r"[A-Z]{2}", word) or re.match(r"[A-Z][a-z]*[A-Z]", word):
+        return True  # "I", "IRGC's", "US-backed", "McDonald"
+    for m in mentions:
+        if m.start != at or m.label in ("ROLE", "DATE", "MONEY"):
+            continue
+        if m.source in _REFERRING:
+            continue  # "The commander …", "He": a description or a pronoun, no name
+        if word.lower() in ("the", "a", "an"):
+            # "The Hague" keeps its article; "the Islamic Republic" does not need it.
+            entity = entities.get(m.entity_id or "")
+            if entity is None or not entity.name.startswith(word + " "):
+                continue
+        return True
+    return None
+
+
 def compress(
     ref: SentenceRef, ctx: SentenceContext, lowers: frozenset[str] = frozenset()
 ) -> SentenceRef | None:
-    """The sentence as the bullet prints it, or None when it cannot stand where it is."""
+    """The sentence as the bullet prints it, or None when it cannot stand where it is.
+
+    Every cut of attribution is checked: what is left must still hold a finite verb of its
+    own, so "…, Naser Behzad, told IRNA on Monday." keeps "told IRNA" (it is the sentence's
+    verb). When dragoman's own attribution opens the bullet, a closing clause that names the
+    sentence's source ("…, sources inside the militias told DeirEzzor24.") is cut when its
+    speaker is unnamed and the rest stands; otherwise the sentence keeps its own words and
+    gets no lead-in, so no sentence says twice who reported it.
+    """
     text = ctx.article.text or ""
     s, e = ref.start, ref.end
-    body = text[s:e]
     pats = _patterns_for(ctx.outlet, ctx.article.outlet_id)
+    mentions = ctx.annotated.mentions if ctx.annotated is not None else ()
+    prefix = ctx.prefix if ctx.first else ""
     cuts: list[Edit] = []
     lead = s  # where the printed sentence starts, after leading cuts
 
-    def cut_lead(length: int) -> None:
-        nonlocal lead
-        cuts.append(Edit(lead, lead + length))
-        lead += length
+    def leading(keep_own: bool) -> int:
+        """Cut connectors and the outlet's own framing at the start; the new start."""
+        pos = s
+        m = _CONNECTORS.match(text[pos:e])
+        if m and (ctx.first or not ctx.adjacent):
+            cuts.append(Edit(pos, pos + m.end()))
+            pos += m.end()
+        if not keep_own:
+            for pat in (pats.speaking, pats.back_said, pats.according, pats.leading):
+                m = pat.match(text[pos:e])
+                # "Tasnim reported that …": the citation says so already.
+                if (
+                    m
+                    and m.end() > 0
+                    and e - (pos + m.end()) > 20
+                    and has_finite_verb(text[pos + m.end() : e])
+                ):
+                    cuts.append(Edit(pos, pos + m.end()))
+                    pos += m.end()
+        return pos
 
-    # The bullet's attribution may rest on this sentence's own words: then they stay.
-    keep_own = ctx.first and ctx.attribute and not ctx.prefix
-    # Connectors and back-references at the start lose their meaning out of their place.
-    m = _CONNECTORS.match(text[lead:e])
-    if m and (ctx.first or not ctx.adjacent):
-        cut_lead(m.end())
-    if not keep_own:
-        for pat in (pats.speaking, pats.back_said, pats.according, pats.leading):
-            m = pat.match(text[lead:e])
-            # "Tasnim reported that …": the citation says so already.
-            if m and m.end() > 0 and e - (lead + m.end()) > 20:
-                cut_lead(m.end())
+    sourced = _own_attribution(text, s, e, pats) if prefix else None
+    lead = leading(keep_own=ctx.first and ctx.attribute and not prefix)
+    if sourced is not None:
+        match, at = sourced
+        who_start = at + match.start("who") - match.start()
+        safe = (
+            at > lead
+            and _anonymous(match["who"], who_start, who_start + len(match["who"]), mentions)
+            and has_finite_verb(text[lead:at])
+        )
+        if safe:
+            cuts.append(Edit(at, at + match.end() - match.start()))
+        else:
+            # The sentence says who told whom in its own words: they stay, and no lead-in.
+            prefix = ""
+            cuts.clear()
+            lead = leading(keep_own=ctx.first and ctx.attribute)
+    keep_own = ctx.first and ctx.attribute and not prefix
     rest = text[lead:e]
     if (_ANAPHORA.match(rest) or _DEPENDENT.match(rest)) and not ctx.adjacent:
         return None
     if not keep_own:
         for pat in (pats.trailing, pats.inverted, pats.according):
             found = [x for x in pat.finditer(rest) if x.start() > 0]
-            if found:
-                cuts.append(Edit(lead + found[-1].start(), lead + found[-1].end()))
-                break
+            if not found:
+                continue
+            x = found[-1]
+            verb = re.match(rf",\s+({_VERBS})\b", x.group(0), re.IGNORECASE)
+            if pat is pats.inverted and (
+                verb is None or verb.group(1).split()[-1].lower() not in _INVERTIBLE
+            ):
+                continue  # "…, Naser Behzad, told IRNA": "told" is the sentence's verb
+            if pat is pats.inverted and any(
+                m.label == "PERSON" and m.end == lead + len(rest[: x.start()].rstrip())
+                for m in mentions
+            ):
+                continue  # "…, Naser Behzad, said IRNA": the name is the verb's subject
+            if has_finite_verb(rest[: x.start()]) and not any(
+                c.start <= lead + x.start() < c.end for c in cuts
+            ):
+                cuts.append(Edit(lead + x.start(), lead + x.end()))
+            break
         for m in pats.middle.finditer(rest):
-            cuts.append(Edit(lead + m.start(), lead + m.end()))
+            kept = rest[: m.start()] + rest[m.end() :]
+            if has_finite_verb(kept) and not any(
+                c.start < lead + m.end() and lead + m.start() < c.end for c in cuts
+            ):
+                cuts.append(Edit(lead + m.start(), lead + m.end()))
 
     def is_cut(a: int, b: int) -> bool:
         return any(c.start <= a and b <= c.end for c in cuts) or a < lead
 
     subs: list[Edit] = []
-    mentions = ctx.annotated.mentions if ctx.annotated is not None else ()
     people = sorted(
         (m for m in mentions if m.label == "PERSON" and s <= m.start < m.end <= e),
         key=lambda m: m.start,
@@ -493,11 +917,16 @@ def compress(
     edits = cuts + subs
     starts_with_sub = any(sub.start == lead for sub in subs)
     first_char = text[lead : lead + 1]
-    if ctx.first and ctx.prefix:
-        edits.append(Edit(lead, lead, ctx.prefix, "attribution"))
+    if prefix:
+        edits.append(Edit(lead, lead, prefix, "attribution"))
         word = _first_word(text, lead)
-        named_start = any(m.start == lead for m in mentions)
-        if not starts_with_sub and not named_start and _lowercase_ok(word, body, lowers):
+        entities = {x.id: x for x in ctx.annotated.entities} if ctx.annotated else {}
+        proper = _keeps_capital(word, lead, mentions, entities)
+        if proper is None:
+            # No name starts here: a word the articles also write in lower case, or one
+            # of the usual openings, is a common word ("The", "Preparations").
+            proper = not _lowercase_ok(word, lowers)
+        if not starts_with_sub and not proper and first_char.isupper():
             edits.append(Edit(lead, lead + 1, first_char.lower(), "case"))
     elif first_char.islower() and not starts_with_sub:
         edits.append(Edit(lead, lead + 1, first_char.upper(), "case"))

@@ -100,6 +100,16 @@ _BOILERPLATE = [
 ]
 
 
+@dataclass(frozen=True)
+class _Act:
+    """One event of a sentence reduced to what makes two reports of it the same."""
+
+    type: str
+    actors: frozenset[str]
+    targets: frozenset[str]
+    future: bool  # announced or possible, not yet done
+
+
 @dataclass
 class _Candidate:
     """A sentence of one article, scored for use in a bullet."""
@@ -111,6 +121,9 @@ class _Candidate:
     tokens: frozenset[str]
     mentions: tuple[Mention, ...]
     signature: frozenset[str] = frozenset()
+    grade: int = 0  # the outlet's grade, 0 for A: the better-sourced of two repeats stays
+    acts: tuple[_Act, ...] = ()  # who did what to whom, from the sentence's events
+    details: frozenset[str] = frozenset()  # the dates, places and figures it gives
 
 
 def anchor_for(story_id: str) -> str:
@@ -502,24 +515,83 @@ _STOPWORDS = frozenset(
 )
 
 
+# Words that say the same thing in news copy, each group under one key, so that a
+# paraphrase ("sever relations" / "end ties") meets its original.
+_SYNONYMS = {
+    word: key
+    for key, words in {
+        "relat": "relations relationship relationships ties bonds bond links",
+        "meet": "met meet meets meeting meetings talks discussed discuss discusses conferred",
+        "end": "end ended ends ending sever severed severs severing cut",
+        "expel": "expel expelled expels drive driving oust ousted",
+        "pass": "pass passed passes approve approved approves adopt adopted",
+        "suppo": "support supports supported back backs backed backing",
+        "attac": "attack attacks attacked attacking assail assails assailed",
+        "harm": "harm harmed harms damage damaged damages undermine undermined",
+        "compa": "companies company firms firm businesses",
+        "recon": "reconstruction rebuilding rebuild rebuilt",
+        "stage": "stage phase stages phases",
+        "reach": "reached entered reach enter",
+        "coope": "cooperation collaboration",
+    }.items()
+    for word in words.split()
+}
+# Verbs of saying tell who spoke, not what happened: two reports of one statement differ
+# in them most ("said", "warned", "stressed").
+_SAYING = frozenset(
+    [
+        "warned",
+        "warns",
+        "warning",
+        "stressed",
+        "stresses",
+        "noted",
+        "notes",
+        "added",
+        "adds",
+        "stated",
+        "states",
+        "announced",
+        "announces",
+        "declared",
+        "declares",
+        "described",
+        "describes",
+        "explained",
+        "explains",
+        "speaking",
+        "spoke",
+        "remarks",
+        "remarked",
+    ]
+)
+
+
 def _signature(
     text: str, start: int, mentions: Sequence[Mention], skip: set[str]
 ) -> frozenset[str]:
-    """Content words of a sentence, each name standing as its entity, for spotting repeats."""
+    """Content words of a sentence, each name standing as its entity, for spotting repeats.
+
+    A description the extractor could not tie to a known entity ("the US ambassador", an id
+    local to one article) stays as its words, so it can meet the same words elsewhere.
+    """
     keys: set[str] = set()
     masked = list(text)
     for m in mentions:
         if m.label not in SALIENT_LABELS or m.source in ("coreference",):
             continue
         key = _entity_key(m)
+        if m.source == "nominal" and "@" in key:
+            continue  # local to its article: its words say more than its id
         if key not in skip:
             keys.add("@" + key)
         for i in range(max(m.start - start, 0), min(m.end - start, len(masked))):
             masked[i] = " "
     for word in _WORD.findall("".join(masked)):
-        low = word.casefold()
-        if len(low) >= 3 and low not in _STOPWORDS and not low.isdigit():
-            keys.add(low[:5])  # a crude stem: "exporting" and "export" meet
+        low = word.casefold().replace("’", "'")
+        if len(low) < 3 or low in _STOPWORDS or low in _SAYING or low.isdigit():
+            continue
+        keys.add(_SYNONYMS.get(low) or low[:5])  # a crude stem: "exporting" and "export" meet
     return frozenset(keys)
 
 
@@ -528,7 +600,77 @@ def _repeats(a: frozenset[str], b: frozenset[str]) -> bool:
     if not a or not b:
         return False
     shared = len(a & b)
-    return shared >= 4 and shared / min(len(a), len(b)) >= REPEAT_OVERLAP
+    share = shared / min(len(a), len(b))
+    # A short sentence all but contained in a longer one repeats it too.
+    return (shared >= 4 and share >= REPEAT_OVERLAP) or (shared >= 3 and share >= 0.75)
+
+
+# Event types that only say someone spoke: every quote of one speaker shares them.
+_SPEECH_EVENTS = frozenset(["STATEMENT", "COMMENT", "DISCLOSE", "PUBLIC_STATEMENT"])
+_FIGURE = re.compile(r"\d[\d,.]*")
+
+
+def _acts(events: Sequence[Event]) -> tuple[_Act, ...]:
+    """The events of a sentence with both who acted and on whom, speech aside."""
+    out = []
+    for ev in events:
+        if ev.type in _SPEECH_EVENTS or ev.mode in ("negated", "historical"):
+            continue
+        actors = frozenset(a.entity_id for a in ev.actors if a.entity_id)
+        targets = frozenset(a.entity_id for a in ev.targets if a.entity_id)
+        if actors and targets:
+            future = ev.mode in ("future", "hypothetical")
+            out.append(_Act(ev.type, actors, targets, future))
+    return tuple(dict.fromkeys(out))
+
+
+def _details(
+    text: str, start: int, end: int, events: Sequence[Event], dates: Sequence[Any]
+) -> frozenset[str]:
+    """What a sentence pins down: its days, its events' places and its figures."""
+    out = {"#" + n.strip(",.") for n in _FIGURE.findall(text)}
+    out |= {f"@{d.value}" for d in dates if d.value and _inside(d.start, d.end, start, end)}
+    for ev in events:
+        if ev.date is not None:
+            out.add(f"@{ev.date}")
+        if ev.place:
+            out.add("^" + ev.place)
+    return frozenset(out)
+
+
+def _same_act(a: _Candidate, b: _Candidate) -> bool:
+    """Same actor, same kind of event, same target: one development told twice.
+
+    Unless ``a`` adds a day, place or figure ``b`` lacks; at least half of ``a``'s events
+    must be ``b``'s, and they must share some words, so a sentence that only mentions the
+    meeting on its way to news of its own is kept.
+    """
+    if not a.acts or not b.acts or a.details - b.details:
+        return False
+    matched = sum(
+        1
+        for x in a.acts
+        if any(
+            x.type == y.type
+            and x.future == y.future
+            and x.actors & y.actors
+            and x.targets & y.targets
+            for y in b.acts
+        )
+    )
+    return 2 * matched >= len(a.acts) and len(a.signature & b.signature) >= 2
+
+
+def _repeat_of(cand: _Candidate, chosen: Sequence[_Candidate]) -> _Candidate | None:
+    """The chosen sentence that ``cand`` repeats, if any."""
+    for c in chosen:
+        if (
+            _jaccard(cand.tokens, c.tokens) > REPEAT_JACCARD
+            or _repeats(cand.signature, c.signature)
+            or _same_act(cand, c)
+        ):
+            return c
+    return None
 
 
 def _candidates(
@@ -536,9 +678,11 @@ def _candidates(
     ordered: list[Article],
     annotations: Mapping[str, Annotated],
     desk: Desk,
+    outlet_records: Mapping[str, Outlet] | None = None,
 ) -> list[_Candidate]:
     outlets = _outlet_entities(annotations[a.id] for a in ordered if a.id in annotations)
     salient = _salient(ordered, annotations, desk, outlets)
+    grades = {a.id: _grade(a, story, outlet_records or {}) for a in ordered}
     out: list[_Candidate] = []
     for rank, article in enumerate(ordered):
         ann = annotations.get(article.id)
@@ -562,7 +706,21 @@ def _candidates(
             # The story's own people and places are in most of its sentences: they say
             # nothing about whether two sentences tell the same thing.
             signature = _signature(sent.text, sent.start, inside, outlets | salient)
-            out.append(_Candidate(ref, rank, pos, score, _tokens(sent.text), inside, signature))
+            here = [e for e in events if _overlaps(e.start, e.end, sent.start, sent.end)]
+            out.append(
+                _Candidate(
+                    ref,
+                    rank,
+                    pos,
+                    score,
+                    _tokens(sent.text),
+                    inside,
+                    signature,
+                    grades[article.id],
+                    _acts(here),
+                    _details(sent.text, sent.start, sent.end, here, dates),
+                )
+            )
     return out
 
 
@@ -599,11 +757,21 @@ def _choose(ranked: list[_Candidate], blocked: set[int]) -> list[_Candidate]:
     for cand in usable:
         if len(chosen) >= MAX_SENTENCES:
             break
-        if any(
-            _jaccard(cand.tokens, c.tokens) > REPEAT_JACCARD
-            or _repeats(cand.signature, c.signature)
-            for c in chosen
-        ):
+        twin = _repeat_of(cand, chosen)
+        if twin is not None:
+            others = [c for c in chosen if c is not twin]
+            lost = {d for d in twin.details - cand.details if not d.startswith("^")}
+            better = cand.grade < twin.grade or (
+                # among equals, the opening sentence of an earlier report: what it is about
+                cand.grade == twin.grade
+                and cand.article_rank < twin.article_rank
+                and cand.position == 0
+            )
+            if better and not lost and _repeat_of(cand, others) is None:
+                # The same news, better sourced and losing no day or figure: it takes the
+                # other's place.
+                chosen[chosen.index(twin)] = cand
+                words += len(_WORD.findall(cand.ref.text)) - len(_WORD.findall(twin.ref.text))
             continue
         n = len(_WORD.findall(cand.ref.text))
         if len(chosen) >= MIN_SENTENCES and (
@@ -860,7 +1028,7 @@ def _write_story(
     period_to: date,
 ) -> _Written | None:
     ordered = _article_order(story, _originals(story, articles), outlets)
-    cands = _candidates(story, ordered, annotations, desk)
+    cands = _candidates(story, ordered, annotations, desk, outlets)
     ranked = _ranked(cands)
     independent = citations_for(story, articles, outlets)
     citations = independent or sort_citations(
@@ -941,6 +1109,12 @@ def _told(w: _Written) -> frozenset[str]:
     )
 
 
+def _places(w: _Written) -> frozenset[str]:
+    """The towns and areas a bullet names (countries aside)."""
+    told = _told(w)
+    return frozenset(link.id for link in w.bullet.entities if link.type == "LOC" and link.id in told)
+
+
 def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 
@@ -956,7 +1130,9 @@ def _overview(
     """The top story of each arena first, then the most salient of what is not yet told.
 
     Shown in section order; a story that mostly repeats the people and places of one
-    already chosen is discounted, so the overview covers more developments.
+    already chosen is discounted, and one set in the same town or area as a chosen one
+    (not merely the same country) counts at most half, so the overview covers more
+    developments and more of the region.
     """
     ranked = sorted(written, key=lambda w: _salience_key(w.story))
     arenas = sorted(desk.arenas, key=lambda a: a.priority)
@@ -970,8 +1146,12 @@ def _overview(
         if not rest:
             break
 
+        places_told = {p for t in top for p in _places(t)}
+
         def gain(w: _Written) -> float:
             seen = max((_overlap(_told(w), _told(t)) for t in top), default=0.0)
+            if _places(w) & places_told:
+                seen = max(seen, 0.5)
             return w.story.salience * (1.0 - seen)
 
         top.append(max(rest, key=lambda w: (gain(w), -ranked.index(w))))

@@ -35,6 +35,7 @@ _STOP = frozenset(
 )
 
 TOP_TERMS = 40
+MAX_CANDIDATES = 50  # stories fully scored for one article
 
 # Reports of different developments in one arena share their places and nationalities far
 # more often than their people and groups, so these count for less (``place_weight``).
@@ -265,14 +266,27 @@ class StoryClusterer:
             sim = text
         return sim - self.day_penalty * self._days_apart(doc, story)
 
-    def _candidates(self, doc: _Doc) -> set[str]:
-        found: set[str] = set()
+    def _candidates(self, doc: _Doc) -> list[str]:
+        """The stories worth scoring: those sharing the article's rarest terms and entities.
+
+        Each story found in the indexes gathers the weights of what it shares; only the
+        ``MAX_CANDIDATES`` best go on to the full score, so a word or entity that half the
+        archive shares does not make every open story a candidate.
+        """
+        hits: dict[str, float] = defaultdict(float)
         for e in doc.entities:
-            found |= self._by_entity.get(e, set())
+            w = self._eidf(e)
+            for sid in self._by_entity.get(e, ()):
+                hits[sid] += w
         ranked = sorted(doc.terms, key=lambda t: -doc.terms[t] * self._idf(t))[:TOP_TERMS]
         for t in ranked:
-            found |= self._by_term.get(t, set())
-        return {s for s in found if self._in_window(doc, self.stories[s])}
+            w = doc.terms[t] * self._idf(t)
+            for sid in self._by_term.get(t, ()):
+                hits[sid] += w
+        found = [s for s in hits if self._in_window(doc, self.stories[s])]
+        if len(found) > MAX_CANDIDATES:
+            found = sorted(found, key=lambda s: -hits[s])[:MAX_CANDIDATES]
+        return found
 
     # --- the stream ----------------------------------------------------------------
 
