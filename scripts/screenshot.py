@@ -18,16 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from dragoman.browser import launch
 
 
 def demo_html(folder: Path) -> Path:
@@ -43,7 +34,7 @@ def photograph(html: Path, chromium: str, width: int, height: int) -> bytes:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
+        browser = launch(pw, chromium)
         try:
             page = browser.new_page(viewport={"width": width, "height": height})
             page.goto(html.resolve().as_uri())

@@ -27,16 +27,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from dragoman.browser import launch
+
 DEMO_FROM, DEMO_TO = "2019-07-25", "2019-08-07"
 
 
@@ -101,7 +93,7 @@ def photograph(base: str, chromium: str, width: int, height: int) -> dict[str, b
 
     shots: dict[str, bytes] = {}
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
+        browser = launch(pw, chromium)
         try:
             page = browser.new_page(viewport={"width": width, "height": height})
             page.goto(f"{base}/?q=%22Albu+Kamal%22")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from datetime import UTC, date, datetime, timedelta
@@ -12,6 +11,7 @@ import jsonschema
 import pytest
 from typer.testing import CliRunner
 
+from dragoman import browser as chromium
 from dragoman.cli import app
 from dragoman.digest.render.json import SCHEMA_VERSION, load_schema
 from dragoman.errors import DragomanError
@@ -162,30 +162,19 @@ def test_every_format_shows_the_marks(flow, tmp_path):
     assert all("status" not in b for s in plain["sections"] for b in s["bullets"])
 
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.mark.slow
 @pytest.mark.browser
 def test_a_reader_sees_the_marks_before_the_bullets(flow, tmp_path):
-    if not Path(CHROMIUM).exists() or importlib.util.find_spec("playwright") is None:
-        pytest.skip(f"needs {CHROMIUM} and playwright")
+    if chromium.missing():
+        pytest.skip(f"needs {', '.join(chromium.missing())}")
     from playwright.sync_api import sync_playwright
 
     page_file = tmp_path / "update.html"
     write_digest(flow["update"].digest, "html", page_file)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = chromium.launch(pw)
         try:
             page = browser.new_page(viewport={"width": 1000, "height": 900})
             page.goto(page_file.as_uri())

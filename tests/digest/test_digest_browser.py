@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,28 +10,14 @@ import pytest
 from digest_corpus import make_corpus
 from test_svgmap import add_place, with_places
 
+from dragoman.browser import launch, missing
 from dragoman.digest import render
 from dragoman.digest.cite import citation_groups
 from dragoman.records import Bullet, Citation, Digest, EntityLink, Place, SentenceRef
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
-browser_missing = []
-if not os.path.exists(CHROMIUM):
-    browser_missing.append(f"{CHROMIUM} (Debian package chromium)")
-if importlib.util.find_spec("playwright") is None:
-    browser_missing.append("playwright (pip install playwright; never `playwright install`)")
+browser_missing = missing()
 skip_without_browser = pytest.mark.skipif(
     bool(browser_missing), reason=f"needs {', '.join(browser_missing)}"
 )
@@ -151,7 +135,7 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        chromium = launch(pw)
         yield chromium
         chromium.close()
 

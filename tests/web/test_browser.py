@@ -4,8 +4,6 @@ workspace with hostile reports collected into it; screenshots go to tests/artifa
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import socket
 import threading
 import time
@@ -17,26 +15,13 @@ from urllib.parse import quote
 import pytest
 from test_pages import SOLEIMANI, make_hostile_home
 
+from dragoman.browser import launch
+from dragoman.browser import missing as browser_missing
 from dragoman.web import create_app
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
-missing = []
-if not os.path.exists(CHROMIUM):
-    missing.append(f"{CHROMIUM} (Debian package chromium)")
-if importlib.util.find_spec("playwright") is None:
-    missing.append("playwright (pip install playwright; never `playwright install`)")
+missing = browser_missing()
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(bool(missing), reason=f"needs {', '.join(missing)}"),
@@ -71,7 +56,7 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        chromium = launch(pw)
         try:
             yield chromium
         finally:
