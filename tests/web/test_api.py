@@ -522,3 +522,29 @@ def test_status_counts(api: TestClient) -> None:
 def test_unknown_route_is_json_404(api: TestClient) -> None:
     r = api.get("/api/nothing-here")
     assert r.status_code == 404 and detail(r)
+
+
+def test_a_kept_search_answer_goes_stale_when_the_store_changes(empty_home: Path) -> None:
+    from datetime import UTC, datetime
+
+    from dragoman.pipeline import open_workspace
+    from dragoman.records import Article
+
+    def article(n: int) -> Article:
+        return Article(
+            id=f"c{n}", outlet_id="irna", url=f"https://example.org/c{n}",
+            published=datetime(2019, 8, n, tzinfo=UTC), title=f"Zarifian note {n}",
+            text=f"Zarifian wrote note {n} about the crossing.",
+        )
+
+    with open_workspace(empty_home) as ws:
+        ws.store.add_article(article(1))
+    with TestClient(create_app(empty_home)) as c:
+        first = c.get("/api/articles", params={"q": "Zarifian"}).json()
+        again = c.get("/api/articles", params={"q": "Zarifian"}).json()
+        assert first == again and first["total"] == 1
+        # another process (a collection run) adds a report: the next answer sees it
+        with open_workspace(empty_home) as ws:
+            ws.store.add_article(article(2))
+        after = c.get("/api/articles", params={"q": "Zarifian"}).json()
+        assert after["total"] == 2

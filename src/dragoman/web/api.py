@@ -6,7 +6,9 @@ role; changes need the analyst role (see ``deps.authorize``).
 
 from __future__ import annotations
 
+import os
 import threading
+from collections import OrderedDict
 from datetime import date
 from typing import Any, Literal
 
@@ -39,6 +41,55 @@ router = APIRouter(prefix="/api", dependencies=[Depends(authorize)])
 
 MAX_QUERY = 1000  # characters of a search query
 COUNT_LIMIT = 1000  # a search counts its matches up to this many (see ArticlePage)
+# answered searches kept until the database changes ($DRAGOMAN_SEARCH_CACHE; 0 keeps none)
+SEARCH_CACHE_SIZE = int(os.environ.get("DRAGOMAN_SEARCH_CACHE", "1024") or 0)
+
+
+class _SearchCache:
+    """Answers to recent searches, valid while the database files are unchanged.
+
+    Analysts repeat searches (paging, facets, the same names); the answer to one is kept
+    under its parameters and the database's version, read from the modification time and
+    size of the database file and its write-ahead log, so any write by any process (a
+    collection run, a correction) makes every kept answer stale.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def version(ws: Workspace) -> tuple[int, ...] | None:
+        path = getattr(ws.store, "path", None)
+        if path is None or str(path) == ":memory:":
+            return None  # nothing to watch: never cached
+        out: list[int] = []
+        for f in (path, path.with_name(path.name + "-wal")):
+            try:
+                st = os.stat(f)
+            except OSError:
+                out += [0, 0]
+                continue
+            out += [st.st_mtime_ns, st.st_size]
+        return tuple(out)
+
+    def get(self, key: tuple[Any, ...]) -> Any:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[Any, ...], value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+_search_cache = _SearchCache(SEARCH_CACHE_SIZE)
 MAX_PERIOD_DAYS = 366
 ENTITY_TYPES = ("PERSON", "ORG", "LOC", "NORP")
 ENTITY_KINDS = ("entity_merge", "entity_alias")
@@ -180,6 +231,12 @@ def search_articles(
         raise HTTPException(404, f"no entity {_short(entity)!r}; see GET /api/entities")
     if story is not None and ws.store.story(story) is None:
         raise HTTPException(404, f"no story {_short(story)!r}; see GET /api/stories")
+    version = _search_cache.version(ws)
+    key = (str(ws.store.path), version, q, outlet, date_from, date_to, entity, story, page, per_page)
+    if version is not None and _search_cache.size:
+        cached = _search_cache.get(key)
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
     hits, total = ws.store.search_articles(
         q,
         outlet_id=outlet,
@@ -208,13 +265,16 @@ def search_articles(
                 marks=marks,
             )
         )
-    return ArticlePage(
+    answer = ArticlePage(
         total=min(total, COUNT_LIMIT),
         total_exact=total <= COUNT_LIMIT,
         page=page,
         per_page=per_page,
         items=items,
     )
+    if version is not None and _search_cache.size:
+        _search_cache.put(key, answer)
+    return answer
 
 
 @router.get("/articles/{article_id}", response_model=s.ArticleDetail, tags=["articles"])
