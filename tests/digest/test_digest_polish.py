@@ -202,10 +202,11 @@ def test_collapsed_group_numbers_are_separate_links() -> None:
 
 def test_collapsed_group_numbers_as_a_reader_sees_them(tmp_path) -> None:
     import pytest
-    from test_digest_browser import ARGS, CHROMIUM, browser_missing
 
-    if browser_missing:
-        pytest.skip(f"needs {', '.join(browser_missing)}")
+    from dragoman.browser import launch, missing
+
+    if missing():
+        pytest.skip(f"needs {', '.join(missing())}")
     from digest_corpus import make_corpus
     from playwright.sync_api import expect, sync_playwright
 
@@ -215,7 +216,7 @@ def test_collapsed_group_numbers_as_a_reader_sees_them(tmp_path) -> None:
     path = tmp_path / "digest.html"
     path.write_text(render(digest, "html"), encoding="utf-8")
     with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        chromium = launch(pw)
         page = chromium.new_page(viewport={"width": 1000, "height": 900})
         page.goto(path.as_uri())
         cite = page.locator("#story-s2 .cite")
