@@ -318,3 +318,41 @@ def test_same_actor_event_and_target_is_a_repeat_unless_it_adds_a_detail() -> No
     assert first in texts
     assert again not in texts  # the same meeting told again
     assert later in texts  # the same two men, but another day: news
+
+
+def test_the_overview_prefers_another_development_to_a_second_one_in_the_same_town() -> None:
+    from dragoman.digest.write import choose_overview
+    from dragoman.records import Arena, Bullet, EntityLink, Place, Story
+
+    town = Place("Albu Kamal", 34.45, 40.92, "SY", "P", precision="exact")
+    country = Place("Syria", 35.0, 38.0, "SY", "A", precision="country")
+
+    def item(sid: str, arena: str, salience: float, *links: EntityLink) -> tuple[Story, Bullet]:
+        return Story(sid, (sid,), arena=arena, salience=salience), Bullet(sid, sid, entities=links)
+
+    visit = EntityLink("soleimani", "Qasem Soleimani", "PERSON")
+    albu_kamal = EntityLink("albu-kamal", "Albu Kamal", "LOC", place=town)
+    syria = EntityLink("syria", "Syria", "LOC", place=country)
+    stories = [
+        item(
+            "visit", "syria", 5.0, visit, EntityLink("irgc", "IRGC", "ORG"),
+            EntityLink("qods", "Qods Force", "ORG"), albu_kamal, syria,
+        ),
+        item(
+            "crossing", "syria", 4.4, EntityLink("pmu", "PMU", "ORG"), EntityLink("daesh", "Daesh", "ORG"),
+            EntityLink("al-qaim", "al-Qaim", "LOC", place=Place("al-Qaim", 34.4, 41.1, "IQ", "P", precision="exact")),
+            albu_kamal, syria,
+        ),
+        item("trade", "syria", 3.0, EntityLink("danaeifar", "Hassan Danaeifar", "PERSON"), syria),
+        item("delegation", "iraq", 2.0, EntityLink("nujaba", "Harakat al-Nujaba", "ORG")),
+    ]
+    arenas = [Arena("syria", "Syria", priority=0), Arena("iraq", "Iraq", priority=1)]
+    picked = [stories[i][0].id for i in choose_overview(stories, 3, arenas)]
+    # the second Albu Kamal story shares a quarter of its names (4.4 x 0.75 = 3.3) but, set
+    # in the same town, counts half (2.2) and loses to the trade story (3.0);
+    # sharing only the country is no discount
+    assert picked == ["visit", "trade", "delegation"]
+    # with room for all, every story is told, in section order then salience
+    assert [stories[i][0].id for i in choose_overview(stories, 4, arenas)] == [
+        "visit", "crossing", "trade", "delegation"
+    ]

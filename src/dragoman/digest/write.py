@@ -18,6 +18,7 @@ from typing import Any
 
 from ..records import (
     Annotated,
+    Arena,
     Article,
     Bullet,
     Citation,
@@ -1096,11 +1097,11 @@ def _overview_sentence(w: _Written) -> SentenceRef | None:
     return None
 
 
-def _told(w: _Written) -> frozenset[str]:
+def _told(bullet: Bullet) -> frozenset[str]:
     """The people, groups and places a bullet names; countries and nationalities aside."""
     return frozenset(
         link.id
-        for link in w.bullet.entities
+        for link in bullet.entities
         if link.type != "NORP"
         and not (
             link.place is not None
@@ -1109,10 +1110,46 @@ def _told(w: _Written) -> frozenset[str]:
     )
 
 
-def _places(w: _Written) -> frozenset[str]:
+def _places(bullet: Bullet) -> frozenset[str]:
     """The towns and areas a bullet names (countries aside)."""
-    told = _told(w)
-    return frozenset(link.id for link in w.bullet.entities if link.type == "LOC" and link.id in told)
+    told = _told(bullet)
+    return frozenset(link.id for link in bullet.entities if link.type == "LOC" and link.id in told)
+
+
+def choose_overview(
+    stories: Sequence[tuple[Story, Bullet]], size: int, arenas: Sequence[Arena]
+) -> list[int]:
+    """Which stories the overview tells (indexes into ``stories``), in section order.
+
+    The top story of each arena first, then the most salient of what is not yet told: a
+    story that mostly repeats the people and places of one already chosen is discounted,
+    and one set in the same town or area as a chosen one (not merely the same country)
+    counts at most half, so the overview covers more developments and more of the region.
+    """
+    ranked = sorted(range(len(stories)), key=lambda i: _salience_key(stories[i][0]))
+    arenas = sorted(arenas, key=lambda a: a.priority)
+    top: list[int] = []
+    for arena in arenas:
+        best = next((i for i in ranked if stories[i][0].arena == arena.id), None)
+        if best is not None and len(top) < size:
+            top.append(best)
+    while len(top) < size:
+        rest = [i for i in ranked if i not in top]
+        if not rest:
+            break
+        places_told = {p for t in top for p in _places(stories[t][1])}
+
+        def gain(i: int) -> float:
+            told = _told(stories[i][1])
+            seen = max((_overlap(told, _told(stories[t][1])) for t in top), default=0.0)
+            if _places(stories[i][1]) & places_told:
+                seen = max(seen, 0.5)
+            return stories[i][0].salience * (1.0 - seen)
+
+        top.append(max(rest, key=lambda i: (gain(i), -ranked.index(i))))
+    order = {a.id: n for n, a in enumerate(arenas)}
+    top.sort(key=lambda i: (order.get(stories[i][0].arena or "", len(order)), _salience_key(stories[i][0])))
+    return top
 
 
 def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
@@ -1127,36 +1164,9 @@ def _overview(
     period_to: date,
     desk: Desk,
 ) -> list[Bullet]:
-    """The top story of each arena first, then the most salient of what is not yet told.
-
-    Shown in section order; a story that mostly repeats the people and places of one
-    already chosen is discounted, and one set in the same town or area as a chosen one
-    (not merely the same country) counts at most half, so the overview covers more
-    developments and more of the region.
-    """
-    ranked = sorted(written, key=lambda w: _salience_key(w.story))
-    arenas = sorted(desk.arenas, key=lambda a: a.priority)
-    top: list[_Written] = []
-    for arena in arenas:
-        best = next((w for w in ranked if w.story.arena == arena.id), None)
-        if best is not None and len(top) < size:
-            top.append(best)
-    while len(top) < size:
-        rest = [w for w in ranked if w not in top]
-        if not rest:
-            break
-
-        places_told = {p for t in top for p in _places(t)}
-
-        def gain(w: _Written) -> float:
-            seen = max((_overlap(_told(w), _told(t)) for t in top), default=0.0)
-            if _places(w) & places_told:
-                seen = max(seen, 0.5)
-            return w.story.salience * (1.0 - seen)
-
-        top.append(max(rest, key=lambda w: (gain(w), -ranked.index(w))))
-    order = {a.id: i for i, a in enumerate(arenas)}
-    top.sort(key=lambda w: (order.get(w.story.arena or "", len(order)), _salience_key(w.story)))
+    """One sentence for each story ``choose_overview`` picks, in section order."""
+    picked = choose_overview([(w.story, w.bullet) for w in written], size, desk.arenas)
+    top = [written[i] for i in picked]
     out = []
     for w in top:
         ref = _overview_sentence(w)
