@@ -115,6 +115,9 @@ class Outlet(Record):
     kind: str = "news"  # news | agency | website | telegram | tv | newspaper
     domains: tuple[str, ...] = ()  # web domains and Telegram handles that identify the outlet
     grade_note: str = ""  # why the desk gave this reliability grade
+    # "party" for the own channel of a group or leader in the news (a militia's Telegram
+    # channel), which speaks for itself rather than reporting: not one of "X sources"
+    voice: str = "media"
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from dragoman.digest import build_digest
 from dragoman.digest.compress import (
     SentenceContext,
     attribution_prefix,
+    reporting_outlets,
     compress,
     demonym,
     usable_role,
@@ -308,3 +309,13 @@ def test_assessment_names_the_reports_that_disagree() -> None:
     )
     # Without the articles the note still says what is in dispute.
     assert assessment_for(story).endswith("Reports differ on the date (July 25 vs July 27).")
+
+
+def test_a_groups_own_channel_is_cited_but_not_counted_among_the_sources() -> None:
+    channel = Outlet("fatimiyoun", "the Telegram channel of the Fatimiyoun Brigade", country="AF", kind="telegram", voice="party")
+    assert reporting_outlets([DEZ, AA, channel]) == [DEZ, AA]
+    assert attribution_prefix(reporting_outlets([DEZ, AA, channel]), ["IR"]) == "Syrian and Turkish sources reported that "
+    # a story only such channels carry is still attributed, by name
+    assert attribution_prefix(reporting_outlets([channel]), ["IR"]) == (
+        "According to a report on the Telegram channel of the Fatimiyoun Brigade, "
+    )

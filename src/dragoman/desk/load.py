@@ -43,7 +43,9 @@ _TAG = "tag:yaml.org,2002:"
 _OUTLET_REQUIRED = ("id", "name", "country", "kind", "reliability")
 _OUTLET_OPTIONAL = (
     "citation_names", "language", "orientation", "owner", "grade_note", "domains", "feeds",
+    "voice",
 )  # fmt: skip
+OUTLET_VOICES = ("media", "party")
 _DESK_REQUIRED = ("id", "title", "arenas")
 _DESK_OPTIONAL = (
     "cadence_days", "country_terms", "themes", "verbs", "actors", "credibility", "salience",
@@ -288,6 +290,11 @@ class _Reader:
             kind=self._choice(keys["kind"], f"{label}: kind", OUTLET_KINDS),
             domains=self._opt_texts(keys, "domains", label),
             grade_note=self._opt_text(keys, "grade_note", label, ""),
+            voice=(
+                self._choice(keys["voice"], f"{label}: voice", OUTLET_VOICES)
+                if "voice" in keys
+                else "media"
+            ),
         )
         return outlet, self._opt_text(keys, "grade_note", label, ""), keys["id"]
 

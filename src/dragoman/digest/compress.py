@@ -538,6 +538,17 @@ def self_attributed(text: str, outlet: Outlet | None, outlet_id: str = "") -> bo
     return bool(re.search(rf"(?:{pats.own})\s+{_VERBS}\b", text, re.IGNORECASE))
 
 
+def reporting_outlets(outlets: Sequence[Outlet]) -> list[Outlet]:
+    """The outlets that report a story, leaving out groups' own channels (``voice: party``).
+
+    A militia's channel speaks for itself: the citation names it, but it is not one of the
+    "Syrian and Turkish sources" that reported the development, unless only such channels
+    carry the story.
+    """
+    media = [o for o in outlets if o.voice != "party"]
+    return media if media else list(outlets)
+
+
 def attribution_prefix(
     outlets: Sequence[Outlet],
     involves: Iterable[str],

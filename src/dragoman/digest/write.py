@@ -39,6 +39,7 @@ from .compress import (
     SentenceContext,
     attribution_prefix,
     compress,
+    reporting_outlets,
     role_phrase,
     self_attributed,
     usable_role,
@@ -862,6 +863,10 @@ def _voice(
     arena = next((a for a in desk.arenas if a.id == story.arena), None)
     involves = arena.involves if arena is not None else ()
     reports = sum(per_outlet.values()) if len(independent) == 1 else 1
+    media = reporting_outlets(independent)
+    if len(media) < len(independent):
+        independent = media
+        reports = per_outlet[media[0].id] if len(media) == 1 else 1
     prefix = attribution_prefix(independent, involves, reports, desk.country_terms)
     return _Voice(
         prefix,
