@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from extract_support import DATA, article, make_desk, make_outlets  # noqa: F401
+from extract_support import make_desk, make_outlets
 
 
 @pytest.fixture(scope="session")

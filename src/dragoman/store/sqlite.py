@@ -13,7 +13,7 @@ import re
 import secrets
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, MutableMapping
+from collections.abc import Container, Iterable, Iterator, MutableMapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime, time
@@ -183,18 +183,17 @@ class FetchStates(MutableMapping[str, dict[str, Any]]):
 
 
 
-def _merged_entities(
-    conn: sqlite3.Connection, rows: list[tuple[str, str, str, str]]
+def _entity_rows(
+    conn: sqlite3.Connection, entities: Sequence[Entity], afresh: Container[str] = ()
 ) -> list[tuple[str, str, str, str]]:
-    """Entity rows to upsert, each merged with what the store already holds for its id.
+    """Rows to upsert for an article's entities, in its order, each merged with the store's.
 
     One article sees only some of an entity's names and facts: the aliases already stored
     stay (the new ones are added after them), stored attributes stay unless the article
-    gives a new value, and a known place is kept when the article has none.
+    gives a new value, and a known place is kept when the article has none. An entity
+    whose id is in ``afresh`` is written as the article has it.
     """
-    if not rows:
-        return rows
-    ids = [r[0] for r in rows]
+    ids = [e.id for e in entities if e.id not in afresh]
     stored: dict[str, dict[str, Any]] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
@@ -206,21 +205,20 @@ def _merged_entities(
                 stored[ident] = json.loads(data)
             except (TypeError, ValueError):
                 continue  # an unreadable row is replaced by the new one
-    out = []
-    for ident, kind, name, data in rows:
-        old = stored.get(ident)
-        if old is None:
-            out.append((ident, kind, name, data))
-            continue
-        new = json.loads(data)
-        aliases = list(old.get("aliases") or [])
-        aliases += [a for a in new.get("aliases") or [] if a not in aliases]
-        new["aliases"] = aliases
-        new["attributes"] = {**(old.get("attributes") or {}), **(new.get("attributes") or {})}
-        if not new.get("place") and old.get("place"):
-            new["place"] = old["place"]
-        out.append((ident, kind, name, _json(new)))
-    return out
+    rows = []
+    for entity in entities:
+        new = entity.to_dict()
+        old = stored.get(entity.id)
+        if old is not None:
+            aliases = list(old.get("aliases") or [])
+            aliases += [a for a in new.get("aliases") or [] if a not in aliases]
+            new["aliases"] = aliases
+            new["attributes"] = {**(old.get("attributes") or {}), **(new.get("attributes") or {})}
+            if not new.get("place") and old.get("place"):
+                new["place"] = old["place"]
+        rows.append((entity.id, entity.type, entity.name, _json(new)))
+    return rows
+
 
 class Store:
     """dragoman's workspace database: articles, annotations, stories, fetch state, corrections."""
@@ -551,7 +549,6 @@ class Store:
                         f"to article {item.article_id!r}",
                     )
         try:
-            entities = [(e.id, e.type, e.name, _json(e.to_dict())) for e in annotated.entities]
             events = [
                 (
                     article_id,
@@ -609,12 +606,11 @@ class Store:
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 events,
             )
-            if rebuilt is None:
-                entities = _merged_entities(conn, entities)
-            else:
-                fresh = [r for r in entities if r[0] not in rebuilt]
-                entities = fresh + _merged_entities(conn, [r for r in entities if r[0] in rebuilt])
-                rebuilt.update(r[0] for r in fresh)
+            afresh = set() if rebuilt is None else {e.id for e in annotated.entities} - rebuilt
+            try:
+                entities = _entity_rows(conn, annotated.entities, afresh)
+            except (TypeError, ValueError) as exc:
+                raise ItemError(article_id, f"annotations cannot be stored as JSON: {exc}") from exc
             conn.executemany(
                 "INSERT INTO entities (id, type, name, data) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT(id) DO UPDATE SET type = excluded.type, name = excluded.name, "
@@ -627,6 +623,8 @@ class Store:
                 [(article_id, e[0], i) for i, e in enumerate(entities)],
             )
             conn.execute("UPDATE articles SET processed_at = ? WHERE id = ?", (_now(), article_id))
+        if rebuilt is not None:
+            rebuilt.update(afresh)  # only once they are stored
 
     def annotations(self, article_id: str) -> Annotated | None:
         """Return an article with its saved annotations, or None if it was never processed."""

@@ -59,11 +59,11 @@ class _SearchCache:
         self._items: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._lock = threading.Lock()
 
-    @staticmethod
-    def version(ws: Workspace) -> tuple[int, ...] | None:
+    def version(self, ws: Workspace) -> tuple[int, ...] | None:
+        """The database's version, or None when answers are not kept (no file, or size 0)."""
         path = getattr(ws.store, "path", None)
-        if path is None or str(path) == ":memory:":
-            return None  # nothing to watch: never cached
+        if not self.size or path is None or str(path) == ":memory:":
+            return None
         out: list[int] = []
         for f in (path, path.with_name(path.name + "-wal")):
             try:
@@ -233,7 +233,7 @@ def search_articles(
         raise HTTPException(404, f"no story {_short(story)!r}; see GET /api/stories")
     version = _search_cache.version(ws)
     key = (str(ws.store.path), version, q, outlet, date_from, date_to, entity, story, page, per_page)
-    if version is not None and _search_cache.size:
+    if version is not None:
         cached = _search_cache.get(key)
         if cached is not None:
             return cached  # type: ignore[no-any-return]
@@ -272,7 +272,7 @@ def search_articles(
         per_page=per_page,
         items=items,
     )
-    if version is not None and _search_cache.size:
+    if version is not None:
         _search_cache.put(key, answer)
     return answer
 
