@@ -3,46 +3,27 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from cli_support import flat, private_copy, processed_workspace, run
 
-from dragoman.cli import app
 from dragoman.pipeline import Workspace
 from dragoman.records import Mention
 
 DATA = Path(__file__).parent / "data" / "corrections"
-runner = CliRunner()
 
 pytestmark = pytest.mark.slow  # extraction loads the spaCy model
 
 
-def run(*args: object) -> object:
-    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
-
-
 @pytest.fixture(scope="module")
 def processed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("corrections") / "ws"
-    assert run("init", home).exit_code == 0
-    assert run("collect", DATA / "articles.jsonl", "--home", home).exit_code == 0
-    assert run("process", "--home", home).exit_code == 0
-    return home
+    return processed_workspace(tmp_path_factory, DATA / "articles.jsonl", "corrections")
 
 
 @pytest.fixture()
 def home(processed: Path, tmp_path: Path) -> Path:
-    """A fresh copy of the processed workspace, so each test corrects its own."""
-    copy = tmp_path / "ws"
-    shutil.copytree(processed, copy)
-    return copy
-
-
-def flat(text: str) -> str:
-    """Output with the console's line wrapping undone."""
-    return " ".join(text.split())
+    return private_copy(processed, tmp_path)
 
 
 def mentions(home: Path) -> list[Mention]:

@@ -3,45 +3,26 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from cli_support import flat, private_copy, processed_workspace, run
 
-from dragoman.cli import app
 from dragoman.pipeline import Workspace
 
 DATA = Path(__file__).parent / "data" / "stories_corrections"
-runner = CliRunner()
 
 pytestmark = pytest.mark.slow  # processing loads the spaCy model
 
 
-def run(*args: object) -> object:
-    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
-
-
 @pytest.fixture(scope="module")
 def processed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("stories") / "ws"
-    assert run("init", home).exit_code == 0
-    assert run("collect", DATA / "articles.jsonl", "--home", home).exit_code == 0
-    assert run("process", "--home", home).exit_code == 0
-    return home
+    return processed_workspace(tmp_path_factory, DATA / "articles.jsonl", "stories")
 
 
 @pytest.fixture()
 def home(processed: Path, tmp_path: Path) -> Path:
-    """A fresh copy of the processed workspace, so each test corrects its own."""
-    copy = tmp_path / "ws"
-    shutil.copytree(processed, copy)
-    return copy
-
-
-def flat(text: str) -> str:
-    """Output with the console's line wrapping undone."""
-    return " ".join(text.split())
+    return private_copy(processed, tmp_path)
 
 
 def ids(home: Path) -> dict[str, str]:
