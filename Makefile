@@ -5,7 +5,7 @@ BIN = $(VENV)/bin
 # Debian packages the rendering tests look through: a browser, PDF rasteriser and OCR.
 SYSTEM_PACKAGES = chromium poppler-utils tesseract-ocr tesseract-ocr-eng
 
-.PHONY: install system demo test clean
+.PHONY: install system demo test lint clean
 
 $(BIN)/dragoman: pyproject.toml requirements-model.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ demo: install
 
 test: install system
 	$(BIN)/python -m pytest
+
+# ruff's rules and formatting, and mypy's types; .ci/run runs it before the tests
+lint: install
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/mypy src
 
 clean:
 	rm -rf $(VENV) demo-output

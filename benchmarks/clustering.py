@@ -394,10 +394,14 @@ def main(argv: Iterable[str] | None = None) -> int:
         print(_row(f"{order}: TF-IDF @ {BASELINE_DEFAULT}", base, stream, seconds))
         scored = [(bcubed(run_baseline(ids, sims, t), gold)[2], t) for t in BASELINE_GRID]
         best_t = max(scored)[1]
-        print(_row(f"{order}: TF-IDF @ {best_t} (best)", run_baseline(ids, sims, best_t), stream, 0.0))
+        print(
+            _row(f"{order}: TF-IDF @ {best_t} (best)", run_baseline(ids, sims, best_t), stream, 0.0)
+        )
     if args.errors:
         for order, topics in merged_lists.items():
-            print(f"\n{order}: topics whose two stories share a cluster: {', '.join(topics) or 'none'}")
+            print(
+                f"\n{order}: topics whose two stories share a cluster: {', '.join(topics) or 'none'}"
+            )
     if args.explore:
         explore(streams, settings, annotate)
     return 0

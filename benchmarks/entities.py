@@ -159,10 +159,10 @@ def write_errors(path: Path, texts: dict[str, str], pred: dict, gold: dict) -> N
             p, g = pred.get(doc_id, set()), gold.get(doc_id, set())
             for s in sorted(g - p):
                 if s[2] in HEADLINE:
-                    out.write(f"MISS\t{s[2]}\t{text[s[0]:s[1]]!r}\n")
+                    out.write(f"MISS\t{s[2]}\t{text[s[0] : s[1]]!r}\n")
             for s in sorted(p - g):
                 if s[2] in HEADLINE:
-                    out.write(f"EXTRA\t{s[2]}\t{text[s[0]:s[1]]!r}\n")
+                    out.write(f"EXTRA\t{s[2]}\t{text[s[0] : s[1]]!r}\n")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -182,8 +182,10 @@ def main(argv: list[str] | None = None) -> int:
         "dragoman": {m: score(system, gold, m == "strict") for m in ("strict", "overlap")},
     }
     words = sum(len(t.split()) for t in texts.values())
-    print(f"re3d: {len(texts)} documents, {words} words, "
-          f"{sum(len(v) for v in gold.values())} gold spans (confidence >= 0.5)")
+    print(
+        f"re3d: {len(texts)} documents, {words} words, "
+        f"{sum(len(v) for v in gold.values())} gold spans (confidence >= 0.5)"
+    )
     print(_table(rows))
     print(f"\nplain spaCy {base_s:.1f} s, dragoman {sys_s:.1f} s")
     if args.errors:

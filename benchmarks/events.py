@@ -67,8 +67,29 @@ OLD_TYPES = {
 STATEMENT = "STATEMENT"
 # words that carry no identity of an actor: matching on them would credit any phrase
 FUNCTION_WORDS = frozenset(
-    ["the", "a", "an", "of", "and", "or", "s", "in", "on", "at", "to", "for", "by", "with"]
-    + ["from", "its", "their", "his", "her", "this", "that"]
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "and",
+        "or",
+        "s",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "by",
+        "with",
+        "from",
+        "its",
+        "their",
+        "his",
+        "her",
+        "this",
+        "that",
+    ]
 )
 NO_COUNTRY = "---"
 # ISO2 -> CAMEO where CAMEO differs from ISO3, or the data package lacks the code

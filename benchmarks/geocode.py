@@ -41,9 +41,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from dragoman.extract.jsonl import geocode_jsonl  # noqa: E402
-from dragoman.extract.places import Gazetteer, gazetteer_index  # noqa: E402
-from dragoman.records import Article, Desk, Place  # noqa: E402
+from dragoman.extract.jsonl import geocode_jsonl
+from dragoman.extract.places import Gazetteer, gazetteer_index
+from dragoman.records import Article, Desk, Place
 
 NEAR_KM = 161.0
 EXACT_KM = 1.0
@@ -153,8 +153,9 @@ class Score:
     country: int = 0
     unresolved: int = 0
 
-    def add(self, gold: Toponym, lat: float | None, lon: float | None, cc: str | None,
-            gid: int | None) -> bool:
+    def add(
+        self, gold: Toponym, lat: float | None, lon: float | None, cc: str | None, gid: int | None
+    ) -> bool:
         """Count one answer; True when it is within 161 km."""
         self.total += 1
         if lat is None or lon is None:
@@ -216,8 +217,9 @@ def end_to_end(docs: list[Doc], gazetteer: Gazetteer) -> tuple[Score, Score, Sco
 
     desk, outlets = load_desk()
     extractor = Extractor(desk, outlets)
-    articles = [Article(id=d.id, outlet_id="", url="", published=None, title="", text=d.text)
-                for d in docs]
+    articles = [
+        Article(id=d.id, outlet_id="", url="", published=None, title="", text=d.text) for d in docs
+    ]
     over_all, over_found, via_geocode = Score(), Score(), Score()
     found = correct_sys = n_sys = 0
     spans_of: list[list[tuple[int, int]]] = []
@@ -278,7 +280,7 @@ def load_desk() -> tuple[Desk, dict]:
         from dragoman.desk import load_sources
 
         return desk_loader(), load_sources()
-    except Exception:  # noqa: BLE001 - still measurable without the shipped files
+    except Exception:
         return Desk(id="empty", title="empty"), {}
 
 

@@ -454,14 +454,22 @@ def drive_wrk(base: str, requests: list[Request], clients: int, seconds: float) 
         script.write_text(_WRK_SCRIPT, encoding="utf-8")
         out = subprocess.run(
             [wrk, "-t2", f"-c{clients}", f"-d{int(seconds)}s", "-s", str(script), base],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
             env={**os.environ, "DRAGOMAN_WRK_PATHS": str(paths)},
         ).stdout
-    line = next(l for l in out.splitlines() if l.startswith("WRK "))
+    line = next(x for x in out.splitlines() if x.startswith("WRK "))
     n, errors, micros, p50, p95, p99, top, mean = line.split()[1:]
     return {
-        "requests": float(n), "errors": float(errors), "seconds": int(micros) / 1e6,
-        "p50": float(p50), "p95": float(p95), "p99": float(p99), "max": float(top), "mean": float(mean),
+        "requests": float(n),
+        "errors": float(errors),
+        "seconds": int(micros) / 1e6,
+        "p50": float(p50),
+        "p95": float(p95),
+        "p99": float(p99),
+        "max": float(top),
+        "mean": float(mean),
     }
 
 
@@ -528,7 +536,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--reuse", action="store_true", help="keep the store already in DIR")
     parser.add_argument(
-        "--driver", choices=("python", "wrk"), default="python",
+        "--driver",
+        choices=("python", "wrk"),
+        default="python",
         help="the clients: Python threads (default) or wrk, which leaves more CPU to the server",
     )
     parser.add_argument("--seconds", type=float, default=30.0, help="how long wrk runs")

@@ -376,9 +376,7 @@ def extract(text: str, published: str | None, extractor: Any) -> list[dict[str, 
     return list(rows[0]["entities"])
 
 
-def extras(
-    mentions: list[Mapping[str, Any]], results: Iterable[Result], text: str
-) -> list[str]:
+def extras(mentions: list[Mapping[str, Any]], results: Iterable[Result], text: str) -> list[str]:
     """PERSON, ORG and LOC mentions that touch no gold occurrence (read them: some are noise)."""
     spans = [(o.start, o.end) for r in results for o in r.occurrences]
     out = []
@@ -442,8 +440,10 @@ def main(argv: list[str] | None = None) -> int:
         "names": score(text, mentions, gold.entities, known),
         "references": score(text, mentions, gold.references, known),
     }
-    print(f"{args.seed.name}: {len(text.split())} words, {len(gold.entities)} gold names, "
-          f"{len(gold.references)} references, {len(mentions)} mentions from dragoman")
+    print(
+        f"{args.seed.name}: {len(text.split())} words, {len(gold.entities)} gold names, "
+        f"{len(gold.references)} references, {len(mentions)} mentions from dragoman"
+    )
     print(report(results))
     if args.extras:
         found = extras(mentions, results.values(), text)

@@ -48,7 +48,9 @@ from dragoman.records import Annotated, Article, Mention
 LABELS = ("PERSON", "ORG", "LOC", "NORP")
 REPLACED = ("PERSON", "ORG", "LOC")  # NORP (Iranian, Syrian) stays: the pool has no nations
 START = datetime(2019, 1, 1, tzinfo=UTC)
-MEAN_STORY = 3.0  # articles a generated story holds on average (1 + int of an exponential of mean 2.5)
+MEAN_STORY = (
+    3.0  # articles a generated story holds on average (1 + int of an exponential of mean 2.5)
+)
 _SENT = re.compile(r"(?<=[.!?])\s+")
 _WORDS = re.compile(r"[A-Za-z][a-z]{3,}")
 
@@ -75,7 +77,9 @@ def load_bases(corpus: Path) -> tuple[list[Base], float]:
 
     sources = load_sources()
     articles = list(
-        collect_paths([corpus], OutletResolver(sources), on_error=lambda e: print(e, file=sys.stderr))
+        collect_paths(
+            [corpus], OutletResolver(sources), on_error=lambda e: print(e, file=sys.stderr)
+        )
     )
     if not articles:
         raise SystemExit(f"{corpus}: no articles found")
@@ -150,7 +154,9 @@ class Generator:
         self.bases = bases
         self.seed = seed
         self.pool = name_pool(random.Random(seed))
-        self.vocab = sorted({w.lower() for b in bases for s in b.sentences for w in _WORDS.findall(s)})
+        self.vocab = sorted(
+            {w.lower() for b in bases for s in b.sentences for w in _WORDS.findall(s)}
+        )
 
     def story(self, number: int) -> tuple[int, dict[str, tuple[str, str]]]:
         """Base article and name substitutions (surface → (new name, new entity id)) of a story."""
@@ -188,9 +194,12 @@ class Generator:
             if old != new:
                 text = text.replace(old, new)
                 title = title.replace(old, new)
+
         # the story's own wording: a third of the word types are swapped for words of its own,
         # the same in every article of the story, so that stories from one base article differ
-        swap = lambda m: self._own_word(number, m.group())
+        def swap(m):
+            return self._own_word(number, m.group())
+
         text = _WORDS.sub(swap, text)
         title = _WORDS.sub(swap, title)
         words = text.split(" ")
@@ -200,8 +209,12 @@ class Generator:
         text = " ".join(words)
         article_id = f"a{number}-{k}"
         article = Article(
-            id=article_id, outlet_id=f"outlet{rng.randrange(40)}", url="", published=when,
-            title=title, text=text,
+            id=article_id,
+            outlet_id=f"outlet{rng.randrange(40)}",
+            url="",
+            published=when,
+            title=title,
+            text=text,
         )
         mentions = []
         for old, label, _ in base.mentions:
@@ -226,7 +239,9 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
 
 
-def run_child(bases_file: Path, sizes: list[int], seed: int, per_day: float, budget: float) -> dict[str, object]:
+def run_child(
+    bases_file: Path, sizes: list[int], seed: int, per_day: float, budget: float
+) -> dict[str, object]:
     """Cluster the longest stream, noting time, stories and peak memory at each size reached."""
     from dragoman.stories.cluster import StoryClusterer
 
@@ -238,7 +253,11 @@ def run_child(bases_file: Path, sizes: list[int], seed: int, per_day: float, bud
     rss_before = rss_mb()
     # every 1,000 articles up to 10,000 (the window fills up), then every 10,000
     last = max(sizes)
-    marks = set(sizes) | set(range(1000, min(last, 10000) + 1, 1000)) | set(range(10000, last + 1, 10000))
+    marks = (
+        set(sizes)
+        | set(range(1000, min(last, 10000) + 1, 1000))
+        | set(range(10000, last + 1, 10000))
+    )
     points: list[dict[str, float]] = []
     spent = 0.0
     started = time.perf_counter()
@@ -262,7 +281,8 @@ def run_child(bases_file: Path, sizes: list[int], seed: int, per_day: float, bud
             print(
                 f"  {i:>7} articles  {spent:8.1f} s clustering  {time.perf_counter() - started:8.1f} s "
                 f"wall  {len(clusterer.stories):>7} stories  {point['rss_mb']:7.0f} MB peak",
-                file=sys.stderr, flush=True,
+                file=sys.stderr,
+                flush=True,
             )
         if over:
             break
@@ -285,7 +305,9 @@ def _purity(clusterer: object, plan: list[tuple[datetime, int, int]]) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="10000,50000,100000", help="stream lengths, comma-separated")
+    parser.add_argument(
+        "--sizes", default="10000,50000,100000", help="stream lengths, comma-separated"
+    )
     parser.add_argument("--corpus", type=Path, default=ROOT / "examples", help="demo corpus folder")
     parser.add_argument("--per-day", type=float, default=300.0, help="articles a day in the stream")
     parser.add_argument("--budget", type=float, default=540.0, help="stop after this many seconds")
@@ -318,10 +340,22 @@ def main(argv: list[str] | None = None) -> int:
         # a child process without spaCy, so that its peak memory is the stream's alone
         child = subprocess.run(
             [
-                sys.executable, __file__, "--child", str(bases_file), "--sizes", args.sizes,
-                "--seed", str(args.seed), "--per-day", str(args.per_day), "--budget", str(args.budget),
+                sys.executable,
+                __file__,
+                "--child",
+                str(bases_file),
+                "--sizes",
+                args.sizes,
+                "--seed",
+                str(args.seed),
+                "--per-day",
+                str(args.per_day),
+                "--budget",
+                str(args.budget),
             ],
-            stdout=subprocess.PIPE, text=True, check=False,
+            stdout=subprocess.PIPE,
+            text=True,
+            check=False,
         )
     if child.returncode != 0:
         print(f"the stream run failed (exit {child.returncode})", file=sys.stderr)

@@ -18,9 +18,7 @@ def run(*args: object) -> object:
     return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
 
 
-def processed_workspace(
-    factory: pytest.TempPathFactory, articles: Path, name: str
-) -> Path:
+def processed_workspace(factory: pytest.TempPathFactory, articles: Path, name: str) -> Path:
     """A new workspace with ``articles`` collected and processed."""
     home = factory.mktemp(name) / "ws"
     assert run("init", home).exit_code == 0

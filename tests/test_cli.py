@@ -48,7 +48,7 @@ def test_cluster_without_entities_streams_jsonl():
     lines = (DATA / "articles.jsonl").read_text().splitlines()
     result = run("cluster", "--no-entities", input="\n".join(lines) + "\n")
     assert result.exit_code == 0
-    rows = [json.loads(l) for l in result.stdout.splitlines() if l.startswith("{")]
+    rows = [json.loads(x) for x in result.stdout.splitlines() if x.startswith("{")]
     assert [r["id"] for r in rows] == ["p1", "p2", "p3", "p4", "p5", "p6", None]
     by_id = {r["id"]: r for r in rows}
     assert by_id["p3"]["duplicate_of"] == "p1"
@@ -60,10 +60,24 @@ def test_cluster_without_entities_streams_jsonl():
 def test_cluster_lines_carry_the_story_grade_so_far():
     base = "Soleimani met militia commanders in Albu Kamal near the Iraqi border and inspected the crossing on Thursday."
     docs = [
-        {"id": "a", "outlet": "anadolu", "published": "2019-07-27T10:00:00", "text": base + " The visit lasted two days."},
-        {"id": "b", "outlet": "deirezzor24", "published": "2019-07-28T10:00:00",
-         "text": "Quds Force chief Soleimani toured Albu Kamal on Thursday, met militia commanders near the Iraqi border and inspected the crossing."},
-        {"id": "c", "outlet": "daily-sabah", "published": "2019-07-27T12:00:00", "text": base + " The visit lasted two days."},
+        {
+            "id": "a",
+            "outlet": "anadolu",
+            "published": "2019-07-27T10:00:00",
+            "text": base + " The visit lasted two days.",
+        },
+        {
+            "id": "b",
+            "outlet": "deirezzor24",
+            "published": "2019-07-28T10:00:00",
+            "text": "Quds Force chief Soleimani toured Albu Kamal on Thursday, met militia commanders near the Iraqi border and inspected the crossing.",
+        },
+        {
+            "id": "c",
+            "outlet": "daily-sabah",
+            "published": "2019-07-27T12:00:00",
+            "text": base + " The visit lasted two days.",
+        },
     ]
     result = run("cluster", "--no-entities", input="".join(json.dumps(d) + "\n" for d in docs))
     rows = {r["id"]: r for r in map(json.loads, result.stdout.splitlines())}
@@ -91,7 +105,19 @@ def test_workspace_commands_end_to_end(tmp_path):
     assert "articles.jsonl:7" in result.output
     assert run("process", "--home", home).exit_code == 0
     out = tmp_path / "d.json"
-    result = run("digest", "--from", "2019-07-25", "--to", "2019-08-07", "--format", "json", "-o", out, "--home", home)
+    result = run(
+        "digest",
+        "--from",
+        "2019-07-25",
+        "--to",
+        "2019-08-07",
+        "--format",
+        "json",
+        "-o",
+        out,
+        "--home",
+        home,
+    )
     assert result.exit_code == 0
     data = json.loads(out.read_text())
     assert [s["arena"] for s in data["sections"]] == ["syria", "iraq", "palestinian"]
@@ -101,9 +127,13 @@ def test_workspace_commands_end_to_end(tmp_path):
 
 @pytest.mark.slow
 def test_extract_jsonl_contract():
-    doc = {"id": "x1", "text": "Iraj Masjedi met Mohammed al-Halbousi in Baghdad on Monday, Fars reported.", "published": "2019-08-05"}
+    doc = {
+        "id": "x1",
+        "text": "Iraj Masjedi met Mohammed al-Halbousi in Baghdad on Monday, Fars reported.",
+        "published": "2019-08-05",
+    }
     result = run("extract", input=json.dumps(doc) + "\nnot json\n")
-    rows = [json.loads(l) for l in result.stdout.splitlines()]
+    rows = [json.loads(x) for x in result.stdout.splitlines()]
     assert len(rows) == 2 and rows[0]["id"] == "x1" and "error" in rows[1]
     ents = {(e["text"], e["label"]) for e in rows[0]["entities"]}
     assert ("Fars", "ORG") in ents and ("Baghdad", "LOC") in ents

@@ -18,9 +18,27 @@ def write(path, docs):
 def test_exact_and_near_reprints_are_linked_and_recollecting_is_safe(tmp_path):
     ws = Workspace(init_workspace(tmp_path / "ws"))
     docs = [
-        {"outlet": "ifpnews", "published": "2019-07-30T10:00:00+00:00", "title": "Deal", "url": "https://ifpnews.com/deal", "text": TEXT},
-        {"outlet": "irna", "published": "2019-07-29T10:00:00+00:00", "title": "Deal", "url": "https://www.irna.ir/news/1", "text": TEXT},
-        {"outlet": "irna", "published": "2019-07-29T11:00:00+00:00", "title": "Same text, new URL", "url": "https://www.irna.ir/news/1-copy", "text": TEXT},
+        {
+            "outlet": "ifpnews",
+            "published": "2019-07-30T10:00:00+00:00",
+            "title": "Deal",
+            "url": "https://ifpnews.com/deal",
+            "text": TEXT,
+        },
+        {
+            "outlet": "irna",
+            "published": "2019-07-29T10:00:00+00:00",
+            "title": "Deal",
+            "url": "https://www.irna.ir/news/1",
+            "text": TEXT,
+        },
+        {
+            "outlet": "irna",
+            "published": "2019-07-29T11:00:00+00:00",
+            "title": "Same text, new URL",
+            "url": "https://www.irna.ir/news/1-copy",
+            "text": TEXT,
+        },
     ]
     report = collect(ws, [write(tmp_path / "a.jsonl", docs)])
     assert (report.new, report.duplicates, report.seen) == (2, 1, 1)

@@ -41,7 +41,12 @@ def bullets(data):
 
 
 def test_writes_every_format_and_the_corpus_is_clean(run):
-    assert [p.name for p in run["paths"]] == ["digest.md", "digest.html", "digest.json", "digest.pdf"]
+    assert [p.name for p in run["paths"]] == [
+        "digest.md",
+        "digest.html",
+        "digest.json",
+        "digest.pdf",
+    ]
     assert all(p.stat().st_size > 1000 for p in run["paths"])
     assert run["errors"] == []
     jsonschema.validate(run["json"], load_schema())
@@ -61,7 +66,9 @@ def test_reprints_are_linked_and_never_cited(run):
     cited = {c["article_id"] for _, b in bullets(run["json"]) for c in b["citations"]}
     for g in run["gold"]:
         if g.get("duplicate_of"):
-            assert store.get_article(g["id"]).duplicate_of == article_id(g["duplicate_of"], ""), g["url"]
+            assert store.get_article(g["id"]).duplicate_of == article_id(g["duplicate_of"], ""), g[
+                "url"
+            ]
             assert g["id"] not in cited
 
 

@@ -142,9 +142,7 @@ def test_merge_errors(home: Path) -> None:
 def test_alias_links_present_and_future_mentions(home: Path, tmp_path: Path) -> None:
     org = entity_of(home, "Kata'ib Sayyid al-Shuhada militia")
     # the bare group name, whatever the model took it for, is the militia
-    text = next(
-        m.text for m in mentions(home) if m.text.endswith("Kata'ib Sayyid al-Shuhada")
-    )
+    text = next(m.text for m in mentions(home) if m.text.endswith("Kata'ib Sayyid al-Shuhada"))
     result = run("entities", "alias", org, text, "--home", home)
     assert result.exit_code == 0, result.output
     linked = [m for m in mentions(home) if m.text == text]

@@ -50,9 +50,14 @@ def test_recollecting_stores_nothing_new(workspace):
 def test_stories_group_one_development(workspace):
     store = workspace.store
     by_url = {a.url.rsplit("/", 1)[-1]: a.id for a in store.articles()}
-    soleimani = {store.story_of(by_url[k]) for k in ("1", "test-soleimani-tour", "test-reprint-soleimani")}
+    soleimani = {
+        store.story_of(by_url[k]) for k in ("1", "test-soleimani-tour", "test-reprint-soleimani")
+    }
     assert len(soleimani) == 1
-    others = {store.story_of(by_url[k]) for k in ("iran-iraq-trade", "persepolis-striker", "test-hamas-iran")}
+    others = {
+        store.story_of(by_url[k])
+        for k in ("iran-iraq-trade", "persepolis-striker", "test-hamas-iran")
+    }
     assert len(others) == 3 and not (others & soleimani)
 
 

@@ -162,8 +162,6 @@ def test_every_format_shows_the_marks(flow, tmp_path):
     assert all("status" not in b for s in plain["sections"] for b in s["bullets"])
 
 
-
-
 @pytest.mark.slow
 @pytest.mark.browser
 def test_a_reader_sees_the_marks_before_the_bullets(flow, tmp_path):
@@ -315,7 +313,10 @@ def test_which_articles_count_as_new():
     }
     end = datetime(2019, 8, 4, 23, 59, tzinfo=UTC)
     before, after = written - timedelta(hours=1), written + timedelta(hours=1)
-    july = lambda day: datetime(2019, 7, day, 9, tzinfo=UTC)
+
+    def july(day):
+        return datetime(2019, 7, day, 9, tzinfo=UTC)
+
     assert is_fresh(_article(july(30), before), previous, set(), end)  # after the period
     assert not is_fresh(_article(july(27), before), previous, set(), end)  # told already
     assert is_fresh(_article(july(27), after), previous, set(), end)  # came in late
@@ -327,7 +328,9 @@ def test_which_articles_count_as_new():
 
 
 def test_the_log_keeps_each_story_once(empty_home):
-    cite = lambda aid: Citation(outlet="X", date=FIRST[0], article_id=aid)
+    def cite(aid):
+        return Citation(outlet="X", date=FIRST[0], article_id=aid)
+
     digest = Digest(
         title="t",
         period_from=FIRST[0],

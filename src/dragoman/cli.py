@@ -45,7 +45,9 @@ def _parse_date(value: str, name: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD)", param_hint=name)
+        raise typer.BadParameter(
+            f"{value!r} is not a date (use YYYY-MM-DD)", param_hint=name
+        ) from None
 
 
 @contextmanager
@@ -101,7 +103,10 @@ def collect(
         raise typer.BadParameter("give files, folders or URLs to collect, or --feeds")
     try:
         with open_workspace(home) as ws, _progress("collecting", None) as progress:
-            tick = lambda: progress.advance(progress.task_ids[0])
+
+            def tick():
+                return progress.advance(progress.task_ids[0])
+
             report = collect_paths(ws, paths or [], on_error=_item_error, on_item=tick)
             if feeds:
                 more = collect_feeds(ws, on_error=_item_error, on_item=tick)
@@ -148,16 +153,32 @@ def process(
 
 @app.command()
 def digest(
-    date_from: str | None = typer.Option(None, "--from", help="First day of the period (YYYY-MM-DD)."),
-    date_to: str | None = typer.Option(None, "--to", help="Last day of the period (YYYY-MM-DD; with --since-last, default today)."),
+    date_from: str | None = typer.Option(
+        None, "--from", help="First day of the period (YYYY-MM-DD)."
+    ),
+    date_to: str | None = typer.Option(
+        None, "--to", help="Last day of the period (YYYY-MM-DD; with --since-last, default today)."
+    ),
     fmt: str = typer.Option("md", "--format", "-f", help="md, html, json or pdf (pdf needs -o)."),
-    output: Path | None = typer.Option(None, "-o", "--output", help="File to write (default: stdout)."),
-    input: list[str] = typer.Option(None, "--input", help="Build from these files or folders, no workspace."),
-    desk: Path | None = typer.Option(None, "--desk", help="Desk file (default: the workspace's or the Iran desk)."),
+    output: Path | None = typer.Option(
+        None, "-o", "--output", help="File to write (default: stdout)."
+    ),
+    input: list[str] = typer.Option(
+        None, "--input", help="Build from these files or folders, no workspace."
+    ),
+    desk: Path | None = typer.Option(
+        None, "--desk", help="Desk file (default: the workspace's or the Iran desk)."
+    ),
     sources: Path | None = typer.Option(None, "--sources", help="Source registry file."),
     home: Path | None = typer.Option(None, "--home", help=HOME_HELP),
-    since_last: bool = typer.Option(False, "--since-last", help="Only what is new since the workspace's previous bulletin, marked new or developing."),
-    no_record: bool = typer.Option(False, "--no-record", help="Do not log this bulletin in the workspace (a preview)."),
+    since_last: bool = typer.Option(
+        False,
+        "--since-last",
+        help="Only what is new since the workspace's previous bulletin, marked new or developing.",
+    ),
+    no_record: bool = typer.Option(
+        False, "--no-record", help="Do not log this bulletin in the workspace (a preview)."
+    ),
 ) -> None:
     """Write the bulletin of a period, or what is new since the previous one."""
     from .desk import load_desk, load_sources
@@ -172,9 +193,13 @@ def digest(
     start = _parse_date(date_from, "--from") if date_from else None
     end = _parse_date(date_to, "--to") if date_to else None
     if fmt not in FORMATS:
-        raise typer.BadParameter(f"{fmt!r}: choose one of {', '.join(FORMATS)}", param_hint="--format")
+        raise typer.BadParameter(
+            f"{fmt!r}: choose one of {', '.join(FORMATS)}", param_hint="--format"
+        )
     if fmt == "pdf" and output is None:
-        raise typer.BadParameter("a PDF is written to a file: give -o FILE.pdf", param_hint="--format")
+        raise typer.BadParameter(
+            "a PDF is written to a file: give -o FILE.pdf", param_hint="--format"
+        )
     if input and since_last:
         raise typer.BadParameter(
             "--since-last compares with the bulletins a workspace logged; it cannot be used with --input",
@@ -182,7 +207,10 @@ def digest(
         )
     if not since_last and (start is None or end is None):
         missing = "--from" if start is None else "--to"
-        raise typer.BadParameter(f"give the period's {'first' if start is None else 'last'} day (or use --since-last)", param_hint=missing)
+        raise typer.BadParameter(
+            f"give the period's {'first' if start is None else 'last'} day (or use --since-last)",
+            param_hint=missing,
+        )
     try:
         if input:
             assert start is not None and end is not None
@@ -230,20 +258,28 @@ def extract(
 
     try:
         extractor = Extractor(load_desk(desk), load_sources(sources), _settings(None))
-        _jsonl_out(extract_jsonl(sys.stdin, extractor, on_error=lambda m: err.print(m, markup=False)))
+        _jsonl_out(
+            extract_jsonl(sys.stdin, extractor, on_error=lambda m: err.print(m, markup=False))
+        )
     except DragomanError as exc:
         _fail(exc)
 
 
 @app.command()
-def geocode(desk: Path | None = typer.Option(None, "--desk", help="Desk file (its places extend the gazetteer).")) -> None:
+def geocode(
+    desk: Path | None = typer.Option(
+        None, "--desk", help="Desk file (its places extend the gazetteer)."
+    ),
+) -> None:
     """JSONL filter: texts with toponym spans on stdin, coordinates on stdout."""
     from .desk import load_desk
     from .extract import Gazetteer, geocode_jsonl
 
     try:
         gazetteer = Gazetteer(load_desk(desk))
-        _jsonl_out(geocode_jsonl(sys.stdin, gazetteer, on_error=lambda m: err.print(m, markup=False)))
+        _jsonl_out(
+            geocode_jsonl(sys.stdin, gazetteer, on_error=lambda m: err.print(m, markup=False))
+        )
     except DragomanError as exc:
         _fail(exc)
 
@@ -251,15 +287,19 @@ def geocode(desk: Path | None = typer.Option(None, "--desk", help="Desk file (it
 @app.command()
 def cluster(
     desk: Path | None = typer.Option(None, "--desk", help="Desk file (default: the Iran desk)."),
-    entities: bool = typer.Option(True, "--entities/--no-entities", help="Use resolved entities (slower, better)."),
+    entities: bool = typer.Option(
+        True, "--entities/--no-entities", help="Use resolved entities (slower, better)."
+    ),
     threshold: float | None = typer.Option(None, help="Similarity needed to join a story."),
-    window: float | None = typer.Option(None, help="Days beyond which articles never share a story."),
+    window: float | None = typer.Option(
+        None, help="Days beyond which articles never share a story."
+    ),
 ) -> None:
     """JSONL filter: a stream of documents on stdin, their story ids on stdout."""
     from .desk import load_desk, load_sources
+    from .stories.assess import CredibilityRules
     from .stories.cluster import StoryClusterer
     from .stories.dedup import DuplicateIndex
-    from .stories.assess import CredibilityRules
     from .stories.stream import StoryGrades, cluster_jsonl
 
     settings = _settings(None)
@@ -271,7 +311,10 @@ def cluster(
             from .extract import Extractor
 
             extractor = Extractor(the_desk, outlets, settings)
-            annotate = lambda arts: list(extractor.annotate_many(arts))
+
+            def annotate(arts):
+                return list(extractor.annotate_many(arts))
+
         clusterer = StoryClusterer(
             threshold=threshold if threshold is not None else float(settings.story_threshold),
             window_days=window if window is not None else float(settings.story_window_days),
@@ -327,7 +370,9 @@ def status(home: Path | None = typer.Option(None, "--home", help=HOME_HELP)) -> 
 
 @app.command()
 def demo(
-    output: Path = typer.Option(Path("demo-output"), "-o", "--output", help="Where to write the digest files."),
+    output: Path = typer.Option(
+        Path("demo-output"), "-o", "--output", help="Where to write the digest files."
+    ),
 ) -> None:
     """Collect the demo corpus, process it and write the digest in every format."""
     from .pipeline import demo as run
@@ -381,9 +426,7 @@ def entities_list(
     type: str | None = typer.Option(
         None, "--type", help="Only this type (PERSON, ORG, LOC, NORP)."
     ),
-    query: str | None = typer.Option(
-        None, "--query", "-q", help="Part of an id, name or alias."
-    ),
+    query: str | None = typer.Option(None, "--query", "-q", help="Part of an id, name or alias."),
     limit: int = typer.Option(50, "--limit", min=1, help="Show at most this many."),
     home: Path | None = typer.Option(None, "--home", help=HOME_HELP),
 ) -> None:
@@ -618,9 +661,7 @@ def stories_split(
             report = split_story(ws, story_id, article_ids)
     except DragomanError as exc:
         _fail(exc)
-    _correction_done(
-        f"split {story_id}: new story {report.note}", report, "moved", show_note=False
-    )
+    _correction_done(f"split {story_id}: new story {report.note}", report, "moved", show_note=False)
 
 
 @stories_app.command("corrections")
@@ -675,7 +716,9 @@ def serve(
         None, "--token", envvar="DRAGOMAN_TOKEN", help="Access token for Authorization: Bearer."
     ),
     collect_every: str | None = typer.Option(
-        None, "--collect-every", help="Collect and process in the background this often (90s, 15m, 1h)."
+        None,
+        "--collect-every",
+        help="Collect and process in the background this often (90s, 15m, 1h).",
     ),
     watch: list[Path] = typer.Option(
         None, "--watch", help="A folder collected on every background round (repeatable)."
@@ -692,19 +735,27 @@ def serve(
     except DragomanError as exc:
         _fail(exc)
     err.print(f"serving on http://{host}:{port}/", highlight=False)
-    run_server(home, host, port, token=token, settings=settings, collect_every=every, watch=watch or [])
+    run_server(
+        home, host, port, token=token, settings=settings, collect_every=every, watch=watch or []
+    )
 
 
-users_app = typer.Typer(help="Web accounts: who may sign in, as reader or analyst.", no_args_is_help=True)
+users_app = typer.Typer(
+    help="Web accounts: who may sign in, as reader or analyst.", no_args_is_help=True
+)
 app.add_typer(users_app, name="users")
 
 
 @users_app.command("add")
 def users_add(
     name: str = typer.Argument(..., help="User name."),
-    role: str = typer.Option("reader", "--role", help="reader (read only) or analyst (may change data)."),
+    role: str = typer.Option(
+        "reader", "--role", help="reader (read only) or analyst (may change data)."
+    ),
     replace: bool = typer.Option(False, "--replace", help="Replace the account if it exists."),
-    password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from stdin."),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="Read the password from stdin."
+    ),
     home: Path | None = typer.Option(None, "--home", help=HOME_HELP),
 ) -> None:
     """Create a web account; the password is asked for (or read from stdin)."""

@@ -10,7 +10,7 @@ import shutil
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -93,7 +93,7 @@ class Workspace:
     @classmethod
     def in_memory(
         cls, desk: Desk, outlets: dict[str, Outlet], settings: Settings | None = None
-    ) -> "Workspace":
+    ) -> Workspace:
         """A throw-away workspace for `digest --input` and the JSONL commands."""
         ws = cls.__new__(cls)
         ws.home = Path(".")
@@ -107,7 +107,7 @@ class Workspace:
     def close(self) -> None:
         self.store.close()
 
-    def __enter__(self) -> "Workspace":
+    def __enter__(self) -> Workspace:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -115,7 +115,9 @@ class Workspace:
 
 
 @contextmanager
-def open_workspace(home: str | Path | None = None, settings: Settings | None = None) -> Iterator[Workspace]:
+def open_workspace(
+    home: str | Path | None = None, settings: Settings | None = None
+) -> Iterator[Workspace]:
     settings = settings or Settings.load(home)
     ws = Workspace(settings.home if home is None else home, settings)
     try:
@@ -175,7 +177,7 @@ def store_articles(
                 report.new += 1
                 if original is not None:
                     report.duplicates += 1
-                if copy_first:
+                if copy_first and original is not None:
                     ws.store.set_duplicate(original.id, article.id)
                 if original is None or copy_first:
                     index.add(article.id, article.text)
@@ -600,15 +602,13 @@ def list_stories(
     lower = _day_bounds(start, start)[0] if start else None
     upper = _day_bounds(end, end)[1] if end else None
     found = ws.store.stories(start=lower, end=upper)
-    found.sort(key=lambda s: (s.last_seen or datetime.min.replace(tzinfo=timezone.utc), s.id))
+    found.sort(key=lambda s: (s.last_seen or datetime.min.replace(tzinfo=UTC), s.id))
     found.reverse()
     if limit is not None:
         found = found[: max(limit, 0)]
     firsts = [s.article_ids[0] for s in found if s.article_ids]
     titles = {a.id: a.title for a in ws.store.articles(ids=firsts)} if firsts else {}
-    return [
-        StoryLine(s, titles.get(s.article_ids[0], "") if s.article_ids else "") for s in found
-    ]
+    return [StoryLine(s, titles.get(s.article_ids[0], "") if s.article_ids else "") for s in found]
 
 
 def _story_kinds() -> tuple[str, ...]:
@@ -757,8 +757,8 @@ def revert_story_correction(ws: Workspace, correction_id: int) -> CorrectionRepo
 
 def _day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     return (
-        datetime.combine(start, time.min, tzinfo=timezone.utc),
-        datetime.combine(end, time.max, tzinfo=timezone.utc),
+        datetime.combine(start, time.min, tzinfo=UTC),
+        datetime.combine(end, time.max, tzinfo=UTC),
     )
 
 
@@ -790,7 +790,9 @@ def _write(
     return _check("write", Digest, digest)
 
 
-def make_digest(ws: Workspace, period_from: date, period_to: date, title: str | None = None) -> Digest:
+def make_digest(
+    ws: Workspace, period_from: date, period_to: date, title: str | None = None
+) -> Digest:
     """Write the digest of a period from the workspace's stories."""
     if period_to < period_from:
         raise DragomanError(f"the period ends ({period_to}) before it starts ({period_from})")
@@ -814,7 +816,7 @@ class Bulletin:
 
 
 def _today() -> date:
-    return datetime.now(timezone.utc).date()
+    return datetime.now(UTC).date()
 
 
 def _cited(bulletin: Mapping[str, Any]) -> set[str]:
@@ -1065,5 +1067,5 @@ def demo(
 
 def period_for(days: int, today: date | None = None) -> tuple[date, date]:
     """The last `days` days up to today."""
-    today = today or datetime.now(timezone.utc).date()
+    today = today or datetime.now(UTC).date()
     return today - timedelta(days=days - 1), today

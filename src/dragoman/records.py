@@ -40,8 +40,8 @@ def _decode(tp: Any, value: Any) -> Any:
         args = [a for a in typing.get_args(tp) if a is not type(None)]
         return _decode(args[0], value) if len(args) == 1 else value
     if origin is tuple:
-        args = typing.get_args(tp)
-        inner = args[0] if args else Any
+        members = typing.get_args(tp)
+        inner = members[0] if members else Any
         return tuple(_decode(inner, v) for v in value)
     if origin is list:
         (inner,) = typing.get_args(tp) or (Any,)
@@ -165,7 +165,9 @@ class Desk(Record):
     themes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # theme -> keywords
     verbs: dict[str, tuple[str, ...]] = field(default_factory=dict)  # event type -> lemmas
     cadence_days: int = 14
-    country_terms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # ISO2 -> names, demonyms
+    country_terms: dict[str, tuple[str, ...]] = field(
+        default_factory=dict
+    )  # ISO2 -> names, demonyms
     # Overrides of the credibility rules and salience weights (stories/assess.py holds the
     # defaults); only the settings the desk file gives are kept here.
     credibility: dict[str, Any] = field(default_factory=dict)
@@ -376,5 +378,7 @@ class Digest(Record):
     period_to: date
     overview: tuple[Bullet, ...] = ()
     sections: tuple[Section, ...] = ()
-    entity_index: dict[str, list[str]] = field(default_factory=dict)  # entity name -> bullet anchors
+    entity_index: dict[str, list[str]] = field(
+        default_factory=dict
+    )  # entity name -> bullet anchors
     timeline: tuple[dict[str, Any], ...] = ()

@@ -62,7 +62,11 @@ class Settings:
             raise ConfigError("settings", f"unknown setting {name!r}")
         default = _BY_NAME[name].default
         if isinstance(default, bool):
-            value = str(value).lower() in ("1", "true", "yes", "on") if isinstance(value, str) else bool(value)
+            value = (
+                str(value).lower() in ("1", "true", "yes", "on")
+                if isinstance(value, str)
+                else bool(value)
+            )
         elif isinstance(default, int | float) and isinstance(value, str):
             try:
                 value = type(default)(value)
@@ -80,7 +84,9 @@ class Settings:
         return dict(self._values)
 
     @classmethod
-    def load(cls, home: str | Path | None = None, overrides: dict[str, Any] | None = None) -> "Settings":
+    def load(
+        cls, home: str | Path | None = None, overrides: dict[str, Any] | None = None
+    ) -> Settings:
         settings = cls()
         env_home = os.environ.get("DRAGOMAN_HOME")
         if env_home:

@@ -10,9 +10,9 @@ from dragoman.digest import build_digest
 from dragoman.digest.compress import (
     SentenceContext,
     attribution_prefix,
-    reporting_outlets,
     compress,
     demonym,
+    reporting_outlets,
     usable_role,
 )
 from dragoman.digest.trace import undo
@@ -312,9 +312,18 @@ def test_assessment_names_the_reports_that_disagree() -> None:
 
 
 def test_a_groups_own_channel_is_cited_but_not_counted_among_the_sources() -> None:
-    channel = Outlet("fatimiyoun", "the Telegram channel of the Fatimiyoun Brigade", country="AF", kind="telegram", voice="party")
+    channel = Outlet(
+        "fatimiyoun",
+        "the Telegram channel of the Fatimiyoun Brigade",
+        country="AF",
+        kind="telegram",
+        voice="party",
+    )
     assert reporting_outlets([DEZ, AA, channel]) == [DEZ, AA]
-    assert attribution_prefix(reporting_outlets([DEZ, AA, channel]), ["IR"]) == "Syrian and Turkish sources reported that "
+    assert (
+        attribution_prefix(reporting_outlets([DEZ, AA, channel]), ["IR"])
+        == "Syrian and Turkish sources reported that "
+    )
     # a story only such channels carry is still attributed, by name
     assert attribution_prefix(reporting_outlets([channel]), ["IR"]) == (
         "According to a report on the Telegram channel of the Fatimiyoun Brigade, "

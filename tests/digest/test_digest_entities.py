@@ -249,7 +249,7 @@ def test_html_index_lists_people_and_places_with_bullet_numbers(annotated: Annot
     page = render(write(annotated), "html")
     index = page[page.index('<section id="index">') :]
     assert "Index of people, organisations and places" in index
-    assert "Albu Kamal <span class=\"kind\">place</span>" in index
+    assert 'Albu Kamal <span class="kind">place</span>' in index
     assert '<span class="where">34.4536, 40.9367 (SY)</span>' in index
     assert '<a href="#story-v1">1.1</a>' in index
     # Nationalities are linked in the text but not indexed.

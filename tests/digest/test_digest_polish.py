@@ -335,13 +335,29 @@ def test_the_overview_prefers_another_development_to_a_second_one_in_the_same_to
     syria = EntityLink("syria", "Syria", "LOC", place=country)
     stories = [
         item(
-            "visit", "syria", 5.0, visit, EntityLink("irgc", "IRGC", "ORG"),
-            EntityLink("qods", "Qods Force", "ORG"), albu_kamal, syria,
+            "visit",
+            "syria",
+            5.0,
+            visit,
+            EntityLink("irgc", "IRGC", "ORG"),
+            EntityLink("qods", "Qods Force", "ORG"),
+            albu_kamal,
+            syria,
         ),
         item(
-            "crossing", "syria", 4.4, EntityLink("pmu", "PMU", "ORG"), EntityLink("daesh", "Daesh", "ORG"),
-            EntityLink("al-qaim", "al-Qaim", "LOC", place=Place("al-Qaim", 34.4, 41.1, "IQ", "P", precision="exact")),
-            albu_kamal, syria,
+            "crossing",
+            "syria",
+            4.4,
+            EntityLink("pmu", "PMU", "ORG"),
+            EntityLink("daesh", "Daesh", "ORG"),
+            EntityLink(
+                "al-qaim",
+                "al-Qaim",
+                "LOC",
+                place=Place("al-Qaim", 34.4, 41.1, "IQ", "P", precision="exact"),
+            ),
+            albu_kamal,
+            syria,
         ),
         item("trade", "syria", 3.0, EntityLink("danaeifar", "Hassan Danaeifar", "PERSON"), syria),
         item("delegation", "iraq", 2.0, EntityLink("nujaba", "Harakat al-Nujaba", "ORG")),
@@ -354,5 +370,8 @@ def test_the_overview_prefers_another_development_to_a_second_one_in_the_same_to
     assert picked == ["visit", "trade", "delegation"]
     # with room for all, every story is told, in section order then salience
     assert [stories[i][0].id for i in choose_overview(stories, 4, arenas)] == [
-        "visit", "crossing", "trade", "delegation"
+        "visit",
+        "crossing",
+        "trade",
+        "delegation",
     ]

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-
 import pytest
-
 from extract_support import make_desk, make_outlets
 
 

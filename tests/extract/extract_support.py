@@ -92,5 +92,3 @@ def article(
     return Article(
         id=article_id, outlet_id=outlet_id, url="", published=published, title="", text=text
     )
-
-

@@ -70,7 +70,9 @@ def offices(nlp) -> Extractor:  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="module")
 def bare(nlp) -> Extractor:  # type: ignore[no-untyped-def]
     """The test desk alone, without the shared dictionary of the region's actors."""
-    return Extractor(make_desk(), make_outlets(), settings=Settings({"common_actors": False}), nlp=nlp)
+    return Extractor(
+        make_desk(), make_outlets(), settings=Settings({"common_actors": False}), nlp=nlp
+    )
 
 
 def find(annotated: Annotated, name: str) -> Mention:
@@ -211,11 +213,15 @@ def test_operations_ships_and_weapons_are_not_actors(extractor: Extractor) -> No
 
 
 def test_coordinates_in_the_text_are_places(extractor: Extractor) -> None:
-    annotated = extractor.annotate(article("The site lies at 33°30′21″N 36°16′11″E, near Damascus."))
+    annotated = extractor.annotate(
+        article("The site lies at 33°30′21″N 36°16′11″E, near Damascus.")
+    )
     assert any(m.label == "LOC" and m.text.startswith("33°30′21″N") for m in annotated.mentions)
 
 
-def test_the_shared_dictionary_knows_the_regions_groups(extractor: Extractor, bare: Extractor) -> None:
+def test_the_shared_dictionary_knows_the_regions_groups(
+    extractor: Extractor, bare: Extractor
+) -> None:
     text = "Daesh fighters and the Islamic State of Iraq and the Levant lost ground to the YPG."
     with_dictionary = extractor.annotate(article(text))
     ids = {m.entity_id for m in with_dictionary.mentions if m.label == "ORG"}

@@ -187,5 +187,5 @@ def test_unordered_migrations_are_rejected(tmp_path: Path) -> None:
 def test_file_that_is_not_a_database(tmp_path: Path) -> None:
     path = tmp_path / "notes.db"
     path.write_text("this is a text file, not SQLite " * 100)
-    with pytest.raises(StoreError, match="notes.db"):
+    with pytest.raises(StoreError, match=r"notes\.db"):
         Store(path)

@@ -324,11 +324,15 @@ def test_saving_again_replaces_and_upserts(filled: Store) -> None:
     before = must(filled.entity("Q-soleimani"))
     filled.save_annotations(second)
     stored = must(filled.annotations(first.id))
-    assert (stored.sentences, stored.mentions, stored.events) == (second.sentences, second.mentions, ())
+    assert (stored.sentences, stored.mentions, stored.events) == (
+        second.sentences,
+        second.mentions,
+        (),
+    )
     # the entity takes the new name and keeps what the store knew: aliases, attributes
     merged = must(filled.entity("Q-soleimani"))
     assert merged.name == "Qassem Soleimani"
-    assert merged.aliases == tuple(dict.fromkeys(before.aliases + ("Soleimani",)))
+    assert merged.aliases == tuple(dict.fromkeys((*before.aliases, "Soleimani")))
     assert merged.attributes == before.attributes
     # The other entity stays, though this article no longer carries it.
     assert filled.entity("G-albu-kamal") is not None
@@ -345,7 +349,12 @@ def test_processing_the_archive_again_writes_entities_afresh(filled: Store) -> N
     assert filled.entity("Q-soleimani") == plain and rebuilt == {"Q-soleimani"}
     # within the same run a second article adds to the fresh record
     other = must(filled.get_article("a-tasnim-0804"))
-    filled.save_annotations(Annotated(other, entities=(Entity("Q-soleimani", "PERSON", "Qassem Soleimani", ("Haj Qasem",)),)), rebuilt)
+    filled.save_annotations(
+        Annotated(
+            other, entities=(Entity("Q-soleimani", "PERSON", "Qassem Soleimani", ("Haj Qasem",)),)
+        ),
+        rebuilt,
+    )
     assert must(filled.entity("Q-soleimani")).aliases == ("Soleimani", "Haj Qasem")
 
 

@@ -15,7 +15,9 @@ OUTLETS = {
 
 
 def ann(aid, outlet, text="The delegation met officials.", dup=None, events=(), days=0):
-    a = Article(aid, outlet, f"https://t.test/{aid}", T0 + timedelta(days=days), "t", text, duplicate_of=dup)
+    a = Article(
+        aid, outlet, f"https://t.test/{aid}", T0 + timedelta(days=days), "t", text, duplicate_of=dup
+    )
     return Annotated(article=a, events=tuple(events))
 
 
@@ -50,7 +52,16 @@ def test_single_unknown_outlet_cannot_be_judged():
 
 
 def test_anonymous_source_single_outlet_cannot_be_judged():
-    g = grade_story([ann("1", "a", text="The channel reported, citing an Arab source, that Iran raised its support.")], OUTLETS)
+    g = grade_story(
+        [
+            ann(
+                "1",
+                "a",
+                text="The channel reported, citing an Arab source, that Iran raised its support.",
+            )
+        ],
+        OUTLETS,
+    )
     assert g.credibility == 6 and g.anonymous and "anonymous" in g.reason
 
 

@@ -1,13 +1,20 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from dragoman.records import Annotated, Article, Entity, Mention
 from dragoman.stories.cluster import StoryClusterer, cluster_entities, tokens
 
-T0 = datetime(2019, 7, 27, 9, tzinfo=timezone.utc)
+T0 = datetime(2019, 7, 27, 9, tzinfo=UTC)
 
 
 def art(aid, title, text, days=0, outlet="o1"):
-    return Article(id=aid, outlet_id=outlet, url=f"https://x.test/{aid}", published=T0 + timedelta(days=days), title=title, text=text)
+    return Article(
+        id=aid,
+        outlet_id=outlet,
+        url=f"https://x.test/{aid}",
+        published=T0 + timedelta(days=days),
+        title=title,
+        text=text,
+    )
 
 
 def ann(article, *entity_ids):
@@ -22,7 +29,13 @@ FOOTBALL = "Persepolis signed a new striker from a Portuguese club ahead of the 
 
 
 def test_tokens_drop_stopwords_and_short_words():
-    assert tokens("The IRGC's commander met them in Albu Kamal") == ["irgc", "commander", "met", "albu", "kamal"]
+    assert tokens("The IRGC's commander met them in Albu Kamal") == [
+        "irgc",
+        "commander",
+        "met",
+        "albu",
+        "kamal",
+    ]
 
 
 def test_tokens_keep_numbers_and_two_letter_names():
@@ -32,8 +45,14 @@ def test_tokens_keep_numbers_and_two_letter_names():
 
 def test_same_development_joins_and_other_topics_start_stories():
     c = StoryClusterer(threshold=0.3)
-    a, b = art("a", "Soleimani visits Albu Kamal", SOLEIMANI), art("b", "Soleimani tours Albu Kamal crossing", SOLEIMANI2, days=1, outlet="o2")
-    f, g = art("f", "Damascus fair invitation", FAIR, days=2), art("g", "Persepolis signs striker", FOOTBALL, days=2)
+    a, b = (
+        art("a", "Soleimani visits Albu Kamal", SOLEIMANI),
+        art("b", "Soleimani tours Albu Kamal crossing", SOLEIMANI2, days=1, outlet="o2"),
+    )
+    f, g = (
+        art("f", "Damascus fair invitation", FAIR, days=2),
+        art("g", "Persepolis signs striker", FOOTBALL, days=2),
+    )
     sa = c.add(a, ann(a, "soleimani", "albu-kamal"))
     sb = c.add(b, ann(b, "soleimani", "albu-kamal"))
     sf = c.add(f, ann(f, "damascus"))
@@ -89,7 +108,9 @@ def test_cluster_entities_leave_out_outlets_and_dates():
 
 def ann_labelled(article, **labels):
     """An annotation whose mentions carry the given labels: ann_labelled(a, albu_kamal="LOC")."""
-    mentions = tuple(Mention(article.id, 0, 1, e, label, entity_id=e) for e, label in labels.items())
+    mentions = tuple(
+        Mention(article.id, 0, 1, e, label, entity_id=e) for e, label in labels.items()
+    )
     return Annotated(article=article, mentions=mentions)
 
 
@@ -97,14 +118,24 @@ def test_shared_places_count_for_less_than_shared_people():
     c = StoryClusterer()
     story = art("a", "", SOLEIMANI)
     c.add(story, ann_labelled(story, soleimani="PERSON", albu_kamal="LOC", syria="LOC"))
-    doc_place = c._doc(art("b", "", FAIR), ann_labelled(art("b", "", FAIR), albu_kamal="LOC", damascus="LOC"))
-    doc_person = c._doc(art("c", "", FAIR), ann_labelled(art("c", "", FAIR), soleimani="PERSON", damascus="LOC"))
+    doc_place = c._doc(
+        art("b", "", FAIR), ann_labelled(art("b", "", FAIR), albu_kamal="LOC", damascus="LOC")
+    )
+    doc_person = c._doc(
+        art("c", "", FAIR), ann_labelled(art("c", "", FAIR), soleimani="PERSON", damascus="LOC")
+    )
     sid = c.story_of["a"]
-    assert c._entity_similarity(doc_person, c.stories[sid]) > c._entity_similarity(doc_place, c.stories[sid])
+    assert c._entity_similarity(doc_person, c.stories[sid]) > c._entity_similarity(
+        doc_place, c.stories[sid]
+    )
     even = StoryClusterer(place_weight=1.0)
     even.add(story, ann_labelled(story, soleimani="PERSON", albu_kamal="LOC", syria="LOC"))
-    doc_place2 = even._doc(art("b", "", FAIR), ann_labelled(art("b", "", FAIR), albu_kamal="LOC", damascus="LOC"))
-    assert even._entity_similarity(doc_place2, even.stories[sid]) > c._entity_similarity(doc_place, c.stories[sid])
+    doc_place2 = even._doc(
+        art("b", "", FAIR), ann_labelled(art("b", "", FAIR), albu_kamal="LOC", damascus="LOC")
+    )
+    assert even._entity_similarity(doc_place2, even.stories[sid]) > c._entity_similarity(
+        doc_place, c.stories[sid]
+    )
 
 
 def test_an_article_missing_the_people_of_a_story_scores_lower_than_one_naming_them():
@@ -114,8 +145,12 @@ def test_an_article_missing_the_people_of_a_story_scores_lower_than_one_naming_t
         c.add(a, ann(a, "soleimani", "qods-force", "albu-kamal"))
     sid = c.story_of["s0"]
     only_place = c._doc(art("p", "", FAIR * 3), ann(art("p", "", FAIR * 3), "albu-kamal", "iraq"))
-    with_people = c._doc(art("q", "", FAIR * 3), ann(art("q", "", FAIR * 3), "albu-kamal", "soleimani", "qods-force"))
-    assert c._entity_similarity(with_people, c.stories[sid]) > 2 * c._entity_similarity(only_place, c.stories[sid])
+    with_people = c._doc(
+        art("q", "", FAIR * 3), ann(art("q", "", FAIR * 3), "albu-kamal", "soleimani", "qods-force")
+    )
+    assert c._entity_similarity(with_people, c.stories[sid]) > 2 * c._entity_similarity(
+        only_place, c.stories[sid]
+    )
 
 
 def test_a_short_post_is_not_asked_to_name_the_whole_story():
@@ -125,6 +160,8 @@ def test_a_short_post_is_not_asked_to_name_the_whole_story():
     sid = c.story_of["a"]
     short_text = "Message of the commander to the fighters at the front."
     long_text = (short_text + " ") * 20
-    short = c._doc(art("p", "", short_text), ann(art("p", "", short_text), "soleimani", "fatimiyoun"))
+    short = c._doc(
+        art("p", "", short_text), ann(art("p", "", short_text), "soleimani", "fatimiyoun")
+    )
     long = c._doc(art("q", "", long_text), ann(art("q", "", long_text), "soleimani", "fatimiyoun"))
     assert c._entity_similarity(short, c.stories[sid]) > c._entity_similarity(long, c.stories[sid])

@@ -532,8 +532,11 @@ def test_a_kept_search_answer_goes_stale_when_the_store_changes(empty_home: Path
 
     def article(n: int) -> Article:
         return Article(
-            id=f"c{n}", outlet_id="irna", url=f"https://example.org/c{n}",
-            published=datetime(2019, 8, n, tzinfo=UTC), title=f"Zarifian note {n}",
+            id=f"c{n}",
+            outlet_id="irna",
+            url=f"https://example.org/c{n}",
+            published=datetime(2019, 8, n, tzinfo=UTC),
+            title=f"Zarifian note {n}",
             text=f"Zarifian wrote note {n} about the crossing.",
         )
 

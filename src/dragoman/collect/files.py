@@ -143,7 +143,7 @@ def read_jsonl(
     origin = str(path)
     try:
         # Opened in binary so one badly encoded line cannot stop the rest; closed below.
-        handle = open(path, "rb")  # noqa: SIM115
+        handle = open(path, "rb")
     except OSError as exc:
         report(on_error, ItemError(origin, f"cannot read file ({exc.strerror or exc})"))
         return

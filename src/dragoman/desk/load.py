@@ -127,7 +127,9 @@ def with_names(desk: Desk, names: Sequence[tuple[str, str, str]]) -> Desk:
         more = extra.pop(actor.id, [])
         actors.append(actor.replace(aliases=(*actor.aliases, *more)) if more else actor)
     for entity_id, forms in extra.items():
-        actors.append(Actor(id=entity_id, name=forms[0], type=types[entity_id], aliases=tuple(forms[1:])))
+        actors.append(
+            Actor(id=entity_id, name=forms[0], type=types[entity_id], aliases=tuple(forms[1:]))
+        )
     return desk.replace(actors=tuple(actors))
 
 

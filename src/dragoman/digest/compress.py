@@ -704,7 +704,7 @@ def _first_word(text: str, pos: int) -> str:
 
 
 def _lowercase_ok(word: str, lowers: frozenset[str]) -> bool:
-    if not word or not word[0].isupper() or word.isupper() and len(word) > 1:
+    if not word or not word[0].isupper() or (word.isupper() and len(word) > 1):
         return False
     low = word.lower()
     return low in _COMMON_STARTS or low in lowers
@@ -740,7 +740,7 @@ def has_finite_verb(text: str) -> bool:
                 return True
             if low in _IRREGULAR_PAST and prev not in _NOT_AFTER:
                 return True
-            if "-" in low or prev in _NOT_AFTER and i > 0 or prev.endswith("'s"):
+            if "-" in low or (prev in _NOT_AFTER and i > 0) or prev.endswith("'s"):
                 continue
             if i == 0 and (piece_no == 0 or following in _PREPOSITIONS):
                 # "Backed by Iran, …", "…, stationed in Albu Kamal": a participle's phrase;

@@ -895,7 +895,7 @@ def _render(chosen: Sequence[_Candidate], voice: _Voice) -> list[SentenceRef] | 
     named: set[str] = set()
     dropped: list[int] = []
     prev: _Candidate | None = None
-    for i, cand in enumerate(chosen):
+    for _i, cand in enumerate(chosen):
         article = voice.articles[cand.ref.article_id]
         outlet = voice.outlets.get(article.outlet_id)
         first = not refs
@@ -1144,7 +1144,7 @@ def choose_overview(
             break
         places_told = {p for t in top for p in _places(stories[t][1])}
 
-        def gain(i: int) -> float:
+        def gain(i: int, places_told: set[str] = places_told) -> float:
             told = _told(stories[i][1])
             seen = max((_overlap(told, _told(stories[t][1])) for t in top), default=0.0)
             if _places(stories[i][1]) & places_told:
@@ -1153,7 +1153,12 @@ def choose_overview(
 
         top.append(max(rest, key=lambda i: (gain(i), -ranked.index(i))))
     order = {a.id: n for n, a in enumerate(arenas)}
-    top.sort(key=lambda i: (order.get(stories[i][0].arena or "", len(order)), _salience_key(stories[i][0])))
+    top.sort(
+        key=lambda i: (
+            order.get(stories[i][0].arena or "", len(order)),
+            _salience_key(stories[i][0]),
+        )
+    )
     return top
 
 

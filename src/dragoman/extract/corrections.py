@@ -187,9 +187,7 @@ class Corrections:
         before = {m.entity_id for m in annotated.mentions if m.entity_id}
         # An entity whose mentions all moved to one other entity is that entity in events too.
         gone = {
-            old: next(iter(new))
-            for old, new in moved.items()
-            if old not in used and len(new) == 1
+            old: next(iter(new)) for old, new in moved.items() if old not in used and len(new) == 1
         }
         events = tuple(self._event(ev, gone) for ev in annotated.events)
         used |= _event_ids(events)

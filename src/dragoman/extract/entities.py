@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -219,15 +220,67 @@ _CONNECTORS = frozenset(
     {"of", "the", "to", "for", "and", "on", "in", "at", "'s", "’s", "-", "(", ")", "&"}
 )
 _LOCATIVE_BEFORE = frozenset(
-    {"in", "at", "near", "from", "to", "into", "outside", "toward", "towards", "across",
-     "around", "of", "between", "inside", "within", "through", "west", "east", "north", "south"}
+    {
+        "in",
+        "at",
+        "near",
+        "from",
+        "to",
+        "into",
+        "outside",
+        "toward",
+        "towards",
+        "across",
+        "around",
+        "of",
+        "between",
+        "inside",
+        "within",
+        "through",
+        "west",
+        "east",
+        "north",
+        "south",
+    }
 )
 # Last words of a facility's or a landform's name: "the Samarra Barrage", "Incirlik Air Base".
 _FACILITY_HEADS = frozenset(
-    ["barrage", "dam", "base", "airbase", "airport", "airfield", "bridge", "lake", "lakes",
-     "river", "mountain", "mountains", "valley", "desert", "crossing", "camp", "border",
-     "square", "street", "road", "highway", "canal", "strait", "gulf", "bay", "island",
-     "islands", "plain", "plains", "refinery", "port", "harbour", "harbor", "depression"]
+    [
+        "barrage",
+        "dam",
+        "base",
+        "airbase",
+        "airport",
+        "airfield",
+        "bridge",
+        "lake",
+        "lakes",
+        "river",
+        "mountain",
+        "mountains",
+        "valley",
+        "desert",
+        "crossing",
+        "camp",
+        "border",
+        "square",
+        "street",
+        "road",
+        "highway",
+        "canal",
+        "strait",
+        "gulf",
+        "bay",
+        "island",
+        "islands",
+        "plain",
+        "plains",
+        "refinery",
+        "port",
+        "harbour",
+        "harbor",
+        "depression",
+    ]
 )
 _LOCATIVE_AFTER = frozenset(
     {
@@ -388,36 +441,158 @@ OFFICE_HEADS = frozenset(
 )
 # Heads of common noun phrases that stand for a site or a body of people in conflict reporting.
 _SITE_HEADS = frozenset(
-    ["city", "town", "village", "area", "areas", "hospital", "building", "buildings",
-     "compound", "facility", "facilities", "position", "positions", "bridge", "bridges",
-     "route", "routes", "tunnel", "tunnels", "headquarters", "airfield", "site", "location",
-     "territory", "neighborhood", "neighborhoods", "neighbourhood", "neighbourhoods",
-     "station", "factory", "cache", "caches", "checkpoint", "checkpoints", "base", "bases",
-     "border", "region", "province", "district", "camp", "camps", "depot", "warehouse",
-     "mosque", "school", "market", "complex", "structure", "structures", "fortifications",
-     "highway", "road", "roads", "island", "port", "airport", "capital", "countryside",
-     "target", "targets", "villages", "entrance", "entrances", "infrastructure", "terrain"]
+    [
+        "city",
+        "town",
+        "village",
+        "area",
+        "areas",
+        "hospital",
+        "building",
+        "buildings",
+        "compound",
+        "facility",
+        "facilities",
+        "position",
+        "positions",
+        "bridge",
+        "bridges",
+        "route",
+        "routes",
+        "tunnel",
+        "tunnels",
+        "headquarters",
+        "airfield",
+        "site",
+        "location",
+        "territory",
+        "neighborhood",
+        "neighborhoods",
+        "neighbourhood",
+        "neighbourhoods",
+        "station",
+        "factory",
+        "cache",
+        "caches",
+        "checkpoint",
+        "checkpoints",
+        "base",
+        "bases",
+        "border",
+        "region",
+        "province",
+        "district",
+        "camp",
+        "camps",
+        "depot",
+        "warehouse",
+        "mosque",
+        "school",
+        "market",
+        "complex",
+        "structure",
+        "structures",
+        "fortifications",
+        "highway",
+        "road",
+        "roads",
+        "island",
+        "port",
+        "airport",
+        "capital",
+        "countryside",
+        "target",
+        "targets",
+        "villages",
+        "entrance",
+        "entrances",
+        "infrastructure",
+        "terrain",
+    ]
 )
 # Heads of phrases that name a standing body of a state or group ("the Iraqi government").
 _STATE_HEADS = frozenset(
-    ["government", "military", "army", "navy", "regime", "parliament", "ministry", "embassy",
-     "consulate", "cabinet", "administration", "police", "intelligence", "forces", "force",
-     "coalition", "opposition", "leadership", "state"]
+    [
+        "government",
+        "military",
+        "army",
+        "navy",
+        "regime",
+        "parliament",
+        "ministry",
+        "embassy",
+        "consulate",
+        "cabinet",
+        "administration",
+        "police",
+        "intelligence",
+        "forces",
+        "force",
+        "coalition",
+        "opposition",
+        "leadership",
+        "state",
+    ]
 )
 # Plural heads that stand alone for a body of people ("civilians fled").
 _LONE_BODIES = frozenset(
-    ["civilians", "militants", "insurgents", "fighters", "refugees", "terrorists", "rebels",
-     "jihadists", "extremists", "troops"]
+    [
+        "civilians",
+        "militants",
+        "insurgents",
+        "fighters",
+        "refugees",
+        "terrorists",
+        "rebels",
+        "jihadists",
+        "extremists",
+        "troops",
+    ]
 )
 # Heads whose owner may be a person: "the Assad regime", "Maliki's government".
 _RULE_HEADS = frozenset(["regime", "government", "administration", "forces", "loyalists"])
 _BODY_HEADS = frozenset(
-    ["regime", "coalition", "enemy", "militants", "insurgents", "rebels", "fighters",
-     "terrorists", "troops", "civilians", "forces", "government", "military", "militia",
-     "militias", "group", "groups", "partners", "allies", "soldiers", "police", "army",
-     "authorities", "jihadists", "extremists", "population", "residents", "refugees",
-     "community", "parties", "countries", "nations", "members", "personnel", "teams",
-     "team", "leaders", "backers", "supporters"]
+    [
+        "regime",
+        "coalition",
+        "enemy",
+        "militants",
+        "insurgents",
+        "rebels",
+        "fighters",
+        "terrorists",
+        "troops",
+        "civilians",
+        "forces",
+        "government",
+        "military",
+        "militia",
+        "militias",
+        "group",
+        "groups",
+        "partners",
+        "allies",
+        "soldiers",
+        "police",
+        "army",
+        "authorities",
+        "jihadists",
+        "extremists",
+        "population",
+        "residents",
+        "refugees",
+        "community",
+        "parties",
+        "countries",
+        "nations",
+        "members",
+        "personnel",
+        "teams",
+        "team",
+        "leaders",
+        "backers",
+        "supporters",
+    ]
 )
 # Words that place a name within its country or region; they belong to the place's mention.
 _COMPASS = frozenset(
@@ -450,14 +625,34 @@ _COMPASS = frozenset(
     ]
 )
 _PLACE_KINDS = frozenset(
-    ["city", "town", "village", "province", "governorate", "district", "region", "island",
-     "port", "suburb", "neighbourhood", "neighborhood", "county", "vicinity",
-     "outskirts"]
+    [
+        "city",
+        "town",
+        "village",
+        "province",
+        "governorate",
+        "district",
+        "region",
+        "island",
+        "port",
+        "suburb",
+        "neighbourhood",
+        "neighborhood",
+        "county",
+        "vicinity",
+        "outskirts",
+    ]
 )
 _PLACE_SUFFIXES = frozenset(["province", "governorate", "district", "region", "countryside"])
 # Personal pronouns that stand for a person or, in the first person plural, a body of people.
-_PRONOUNS = {"he": "PERSON", "she": "PERSON", "i": "PERSON", "me": "PERSON",
-             "we": "ORG", "they": "ORG"}
+_PRONOUNS = {
+    "he": "PERSON",
+    "she": "PERSON",
+    "i": "PERSON",
+    "me": "PERSON",
+    "we": "ORG",
+    "they": "ORG",
+}
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,8}s?")
 _ACRONYM_FORM = re.compile(r"^(?P<long>.+?)\s*\((?P<short>[A-Z][A-Z0-9&.]{1,9})\)$")
 
@@ -476,8 +671,31 @@ class _Span:
 
 # Lower-case words that begin a name ("bin Laden", "al Qaeda", "de Mistura"), not descriptors.
 _NAME_PARTICLES = frozenset(
-    {"al", "el", "ad", "as", "ash", "an", "ar", "at", "az", "bin", "ibn", "bint", "abu", "de",
-     "di", "da", "du", "del", "der", "le", "la", "van", "von"}
+    {
+        "al",
+        "el",
+        "ad",
+        "as",
+        "ash",
+        "an",
+        "ar",
+        "at",
+        "az",
+        "bin",
+        "ibn",
+        "bint",
+        "abu",
+        "de",
+        "di",
+        "da",
+        "du",
+        "del",
+        "der",
+        "le",
+        "la",
+        "van",
+        "von",
+    }
 )
 
 
@@ -638,9 +856,8 @@ class EntityRecognizer:
             end -= 1
         if start >= end:
             return None
-        if (
-            doc[start].text in _SHIP_PREFIXES
-            or (start > 0 and doc[start - 1].text in _SHIP_PREFIXES)
+        if doc[start].text in _SHIP_PREFIXES or (
+            start > 0 and doc[start - 1].text in _SHIP_PREFIXES
         ):
             return None  # a ship ("USS Mahan", "FS Forbin") is not an actor
         if (
@@ -696,7 +913,9 @@ class EntityRecognizer:
         if cached is None:
             text = doc_text(doc)
             found = {
-                self.gazetteer.is_country(text[doc[s.start].idx : doc[s.end - 1].idx + len(doc[s.end - 1])])
+                self.gazetteer.is_country(
+                    text[doc[s.start].idx : doc[s.end - 1].idx + len(doc[s.end - 1])]
+                )
                 for s in spans
                 if s.label in ("LOC", "ORG")
             }
@@ -726,7 +945,9 @@ class EntityRecognizer:
             start, end = names[0].i, names[-1].i + 1
             if end - start > 3 or end - 1 != chunk.root.i or not doc[start].text[:1].isupper():
                 continue
-            if any(not t.text[:1].isupper() and t.lower_ not in _NAME_PARTICLES for t in doc[start:end]):
+            if any(
+                not t.text[:1].isupper() and t.lower_ not in _NAME_PARTICLES for t in doc[start:end]
+            ):
                 continue
             place = self.gazetteer.resolve(doc[start:end].text) if self.gazetteer else None
             if place is not None and place.country in countries and place.feature_class in "PA":
@@ -764,7 +985,7 @@ class EntityRecognizer:
             return spans
         ordered = sorted(spans, key=lambda s: (s.start, -s.end))
         gone: set[int] = set()
-        for first, second in zip(ordered, ordered[1:]):
+        for first, second in itertools.pairwise(ordered):
             if (
                 first.label != "LOC"
                 or second.label not in ("LOC", "ORG")
@@ -775,7 +996,9 @@ class EntityRecognizer:
             ):
                 continue
             after = doc[second.end] if second.end < len(doc) else None
-            if after is not None and not (after.is_punct or after.pos_ in ("ADP", "CCONJ", "VERB", "AUX")):
+            if after is not None and not (
+                after.is_punct or after.pos_ in ("ADP", "CCONJ", "VERB", "AUX")
+            ):
                 continue
             if self.gazetteer.is_country(doc[first.start : first.end].text):
                 continue  # "Canada, Denmark": a list, not a qualified place
@@ -792,7 +1015,11 @@ class EntityRecognizer:
         if self.gazetteer is None or self.gazetteer.country_of(text):
             return False
         place = self.gazetteer.resolve(text)
-        return place is not None and place.feature_class in ("P", "A") and not self.gazetteer.is_country(text)
+        return (
+            place is not None
+            and place.feature_class in ("P", "A")
+            and not self.gazetteer.is_country(text)
+        )
 
     def _acting_country(self, doc: Doc, span: _Span) -> bool:
         """A country that does something ("France agreed", "the UK's forces") is an actor."""
@@ -864,7 +1091,9 @@ class EntityRecognizer:
         start_char = doc[s.start].idx
         end_char = doc[s.end - 1].idx + len(doc[s.end - 1].text)
         # a bracket glued to the last word ("Qanbar(Arabic") is not part of the name
-        cut = min((text.find(ch, start_char + 1, end_char) for ch in "([" ), key=lambda i: (i < 0, i))
+        cut = min(
+            (text.find(ch, start_char + 1, end_char) for ch in "(["), key=lambda i: (i < 0, i)
+        )
         if cut > start_char and text.count(")", start_char, end_char) == 0:
             end_char = cut
             while end_char > start_char and not text[end_char - 1].isalnum():
@@ -1012,9 +1241,7 @@ def _nominals(doc: Doc, spans: list[_Span], roles: Sequence[_Span] = ()) -> list
             continue  # most noun phrases stand for nothing these rules look for
         start, end = chunk.start, root.i + 1
         while start < end and (
-            doc[start].is_punct
-            or doc[start].lower_ in _QUANTIFIERS
-            or doc[start].tag_ == "PRP$"
+            doc[start].is_punct or doc[start].lower_ in _QUANTIFIERS or doc[start].tag_ == "PRP$"
         ):
             start += 1
         if root.i in owner or end - start > 8 or end <= start:
@@ -1061,7 +1288,11 @@ def _nominals(doc: Doc, spans: list[_Span], roles: Sequence[_Span] = ()) -> list
             added.append(_Span(start, end, "ORG", source, ent_id))
             drop.update(id(s) for s in inner.values())
         elif head in _SITE_HEADS and root.pos_ == "NOUN" and not single and not people:
-            if end + 1 < len(doc) and doc[end].lower_ == "of" and owner.get(end + 1, _NO_SPAN).label == "LOC":
+            if (
+                end + 1 < len(doc)
+                and doc[end].lower_ == "of"
+                and owner.get(end + 1, _NO_SPAN).label == "LOC"
+            ):
                 continue  # "the city of Mosul" is one place mention, made below
             places = [s for s in named if s.label == "LOC"]
             if places:
@@ -1142,26 +1373,70 @@ def _pronouns(doc: Doc, spans: list[_Span]) -> list[_Span]:
     return found
 
 
-_QUANTIFIERS = frozenset({"all", "both", "some", "many", "most", "several", "other", "these", "those"})
+_QUANTIFIERS = frozenset(
+    {"all", "both", "some", "many", "most", "several", "other", "these", "those"}
+)
 # Acronyms of weapons and platforms that the model takes for organisations.
 _NOT_ACTORS = frozenset(
-    ["IED", "IEDS", "VBIED", "VBIEDS", "SVBIED", "SVBIEDS", "PBIED", "UAV", "UAVS", "UAS",
-     "RPG", "RPGS", "MANPADS", "ATGM", "ATGMS", "DDG", "SAM", "SAMS", "HIMARS", "MLRS",
-     "APC", "APCS", "MRAP", "AK-47", "TOW"]
+    [
+        "IED",
+        "IEDS",
+        "VBIED",
+        "VBIEDS",
+        "SVBIED",
+        "SVBIEDS",
+        "PBIED",
+        "UAV",
+        "UAVS",
+        "UAS",
+        "RPG",
+        "RPGS",
+        "MANPADS",
+        "ATGM",
+        "ATGMS",
+        "DDG",
+        "SAM",
+        "SAMS",
+        "HIMARS",
+        "MLRS",
+        "APC",
+        "APCS",
+        "MRAP",
+        "AK-47",
+        "TOW",
+    ]
 )
 
 
 _NO_SPAN = _Span(0, 0, "", "")
 _SHIP_PREFIXES = frozenset(
-    {"USS", "USNS", "HMS", "HMAS", "HMCS", "HMNZS", "FS", "INS", "ITS", "ESPS", "HNLMS", "FGS",
-     "TCG", "RFS", "KRI", "ROKS", "JS", "HDMS", "HNoMS", "HSwMS"}
+    {
+        "USS",
+        "USNS",
+        "HMS",
+        "HMAS",
+        "HMCS",
+        "HMNZS",
+        "FS",
+        "INS",
+        "ITS",
+        "ESPS",
+        "HNLMS",
+        "FGS",
+        "TCG",
+        "RFS",
+        "KRI",
+        "ROKS",
+        "JS",
+        "HDMS",
+        "HNoMS",
+        "HSwMS",
+    }
 )
 
 
 # every head word some rule of ``_nominals`` reads
-_ANY_HEAD = (
-    _GROUP_HEADS | _BODY_HEADS | _SITE_HEADS | OFFICE_HEADS | _FACILITY_HEADS | _LONE_BODIES
-)
+_ANY_HEAD = _GROUP_HEADS | _BODY_HEADS | _SITE_HEADS | OFFICE_HEADS | _FACILITY_HEADS | _LONE_BODIES
 
 
 def _outermost(spans: list[_Span]) -> list[_Span]:
@@ -1211,11 +1486,7 @@ def _extents(doc: Doc, spans: list[_Span], roles: list[_Span]) -> None:
                 and s.start - 2 not in taken
             ):
                 s.start -= 2
-            if (
-                s.end < len(doc)
-                and doc[s.end].lower_ in _PLACE_SUFFIXES
-                and s.end not in taken
-            ):
+            if s.end < len(doc) and doc[s.end].lower_ in _PLACE_SUFFIXES and s.end not in taken:
                 s.end += 1
             if (
                 s.start >= 2

@@ -620,9 +620,7 @@ def _stance(verb: Token, mode: str) -> str:
     heads = {lemma_of(t).lower() for t in chain[1:]}
     # "will" announces, as does "would" in reported speech ("said it would allow"); "may",
     # "could" or "might" only say it is possible, which is no intent
-    modal = any(
-        c.dep_ == "aux" and c.lower_ in _ANNOUNCING_AUX for t in chain for c in t.children
-    )
+    modal = any(c.dep_ == "aux" and c.lower_ in _ANNOUNCING_AUX for t in chain for c in t.children)
     if heads & _REFUSAL_HEADS:
         return "refusal"  # "failed to reach agreement", "refused to meet"
     announced = modal or bool(heads & (_INTENT_HEADS | _FUTURE_HEADS))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -99,7 +100,7 @@ class FastAttributes:
                 token.pos_ = pos
             # morphology matters only to the lemma rules for verbs; the rest is not read
             if morph and pos in ("VERB", "AUX"):
-                token.set_morph(morph)
+                token.set_morph(morph)  # type: ignore[attr-defined]
         return doc
 
     def _lookup(self, token: Token) -> tuple[str | None, str | None]:
@@ -130,7 +131,8 @@ def add_fast_attributes(nlp: Language) -> list[str]:
     if "attribute_ruler" not in nlp.pipe_names:
         return []
     if FAST_ATTRIBUTES not in nlp.pipe_names:
-        patterns = list(nlp.get_pipe("attribute_ruler").patterns)
+        ruler: Any = nlp.get_pipe("attribute_ruler")
+        patterns = list(ruler.patterns)
         nlp.add_pipe(FAST_ATTRIBUTES, after="attribute_ruler", config={"patterns": patterns})
     return [n for n in ("attribute_ruler", "lemmatizer") if n in nlp.pipe_names]
 
@@ -184,16 +186,44 @@ def register_lemmatizer(nlp: Language) -> None:
 # Abbreviated ranks and titles the tokenizer would otherwise split from their full stop,
 # which then reads as the end of a sentence ("Col. Travis Caughlin").
 ABBREVIATIONS = (
-    "Col.", "Lt.", "Gen.", "Maj.", "Capt.", "Sgt.", "Cpl.", "Adm.", "Brig.", "Cmdr.", "Cdr.",
-    "Pvt.", "Spc.", "Sen.", "Rep.", "Gov.", "Lt.Col.", "Lt.Gen.", "Maj.Gen.", "Brig.Gen.",
-    "Pfc.", "Sgt.Maj.", "Amb.", "Dep.", "Prof.", "Dr.", "Mr.", "Mrs.", "Ms.", "St.",
+    "Col.",
+    "Lt.",
+    "Gen.",
+    "Maj.",
+    "Capt.",
+    "Sgt.",
+    "Cpl.",
+    "Adm.",
+    "Brig.",
+    "Cmdr.",
+    "Cdr.",
+    "Pvt.",
+    "Spc.",
+    "Sen.",
+    "Rep.",
+    "Gov.",
+    "Lt.Col.",
+    "Lt.Gen.",
+    "Maj.Gen.",
+    "Brig.Gen.",
+    "Pfc.",
+    "Sgt.Maj.",
+    "Amb.",
+    "Dep.",
+    "Prof.",
+    "Dr.",
+    "Mr.",
+    "Mrs.",
+    "Ms.",
+    "St.",
 )
 
 
 def add_abbreviations(nlp: Language) -> None:
     """Keep abbreviated ranks and titles whole ("Col.", "Lt.") in the tokenizer."""
+    tokenizer: Any = nlp.tokenizer
     for abbr in ABBREVIATIONS:
-        nlp.tokenizer.add_special_case(abbr, [{"ORTH": abbr}])
+        tokenizer.add_special_case(abbr, [{"ORTH": abbr}])
 
 
 @Language.component(PARAGRAPHS)

@@ -100,12 +100,8 @@ def _files() -> dict[str, Any]:
     merged["places"] = [*(world.get("places") or ()), *(region.get("places") or ())]
     merged["us_states"] = world.get("us_states") or {}
     merged["generic"] = [str(w).lower() for w in world.get("generic_words") or ()]
-    merged["institution"] = frozenset(
-        str(w).lower() for w in world.get("institution_words") or ()
-    )
-    merged["peoples"] = {
-        normalize_name(k): str(v) for k, v in (world.get("peoples") or {}).items()
-    }
+    merged["institution"] = frozenset(str(w).lower() for w in world.get("institution_words") or ())
+    merged["peoples"] = {normalize_name(k): str(v) for k, v in (world.get("peoples") or {}).items()}
     return merged
 
 
@@ -212,8 +208,7 @@ def _build_store(conn: sqlite3.Connection) -> None:
         " admin1 TEXT, towns INTEGER, level INTEGER)"
     )
     conn.executemany(
-        "INSERT INTO areas (name, lat, lon, cc, admin1, towns, level)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO areas (name, lat, lon, cc, admin1, towns, level) VALUES (?, ?, ?, ?, ?, ?, ?)",
         _admin_rows(towns),
     )
     conn.execute("CREATE INDEX names_key ON names (key)")
@@ -363,14 +358,14 @@ def _admin_rows(towns: Sequence[_Town]) -> list[tuple[str, float, float, str, st
             if a2:
                 level2[(cc, a1, a2)].append(point)
 
-    def code(cc: str, a1: str) -> str:
+    def region_code(cc: str, a1: str) -> str:
         return codes[(cc, a1)].most_common(1)[0][0] if codes.get((cc, a1)) else ""
 
     rows = []
     for (cc, name), points in level1.items():
-        rows.append((name, *_trimmed_middle(points), cc, code(cc, name), len(points), 1))
+        rows.append((name, *_trimmed_middle(points), cc, region_code(cc, name), len(points), 1))
     for (cc, a1, name), points in level2.items():
-        rows.append((name, *_trimmed_middle(points), cc, code(cc, a1), len(points), 2))
+        rows.append((name, *_trimmed_middle(points), cc, region_code(cc, a1), len(points), 2))
     return rows
 
 
@@ -563,9 +558,7 @@ _DEMONYM_ENDINGS = (
 
 @functools.lru_cache(maxsize=1)
 def _demonyms() -> dict[str, str]:
-    return {
-        normalize_name(w): iso for iso, words in _files()["demonyms"].items() for w in words
-    }
+    return {normalize_name(w): iso for iso, words in _files()["demonyms"].items() for w in words}
 
 
 def actor_place(actor: Actor) -> Place | None:
@@ -772,14 +765,16 @@ class Gazetteer:
         for iso in context_countries:
             evidence[0][iso] += 8  # a caller's countries weigh like several mentions
         priors = {k: [_prior(c, main) for c, main in r] for k, r in readings.items()}
-        chosen = {k: r[max(range(len(r)), key=priors[k].__getitem__)][0] for k, r in readings.items()}
+        chosen = {
+            k: r[max(range(len(r)), key=priors[k].__getitem__)][0] for k, r in readings.items()
+        }
         for _ in range(3):
             support = _Support(chosen, evidence)
             chosen = {
                 k: r[
                     max(
                         range(len(r)),
-                        key=lambda j, k=k, r=r: priors[k][j] + support.fit(r[j][0], k),
+                        key=lambda j, k=k, r=r: priors[k][j] + support.fit(r[j][0], k),  # type: ignore[misc]
                     )
                 ][0]
                 for k, r in readings.items()
@@ -872,7 +867,7 @@ class _Support:
         cc = c.place.country
         if not cc:
             return 2.0  # seas and parts of the world sit with any country
-        votes = self.countries[cc] - (own is not None and own.place.country == cc)
+        votes: float = self.countries[cc] - (own is not None and own.place.country == cc)
         votes += self.text_countries[cc] / 2
         score = 2.0 + 0.25 * min(votes, 6.0) if votes > 0 else 0.0
         if votes <= 0 and c.rank == _COUNTRY and self.total >= 3:
@@ -880,7 +875,7 @@ class _Support:
             score -= 2.5
         if c.admin1:
             region = (cc, c.admin1)
-            same = self.admin[region] - (
+            same: float = self.admin[region] - (
                 own is not None and (own.place.country, own.admin1) == region
             )
             same += self.text_admin[region] / 2

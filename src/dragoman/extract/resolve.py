@@ -162,7 +162,9 @@ class Resolver:
             if cluster is None and (m.label == "LOC" or acting) and self.gazetteer is not None:
                 place = places.get(name) if "," not in m.text else None
                 if place is None:
-                    place = self.gazetteer.resolve(name, _qualified(m.text, context, self.gazetteer))
+                    place = self.gazetteer.resolve(
+                        name, _qualified(m.text, context, self.gazetteer)
+                    )
                 if place is not None and place.precision == "context":
                     # known only by the place the article is about: its own entity, placed there
                     cluster = new_cluster("LOC", place=place)
@@ -379,7 +381,9 @@ class Resolver:
                     title = r.title.lower().strip()
                     if not title:
                         continue
-                    home = (self.country_of(r.organization) if r.organization else None) or actor.country
+                    home = (
+                        self.country_of(r.organization) if r.organization else None
+                    ) or actor.country
                     # an envoy of a state abroad is what news often calls its ambassador
                     words = re.escape(title).replace("ambassador", "(?:ambassador|envoy)")
                     pattern = re.compile(r"\b" + words + r"\b")
@@ -539,8 +543,6 @@ def _titled(
         if where >= best:
             found, best = c, where
     return found
-
-
 
 
 # A count before a description ("two fighting positions") is not part of what it names.

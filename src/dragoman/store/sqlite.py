@@ -182,7 +182,6 @@ class FetchStates(MutableMapping[str, dict[str, Any]]):
 # --- the store ------------------------------------------------------------------------------------
 
 
-
 def _entity_rows(
     conn: sqlite3.Connection, entities: Sequence[Entity], afresh: Container[str] = ()
 ) -> list[tuple[str, str, str, str]]:
@@ -1322,7 +1321,9 @@ class Store:
         where: list[str] = []
         params: list[Any] = []
         if story_id is not None:
-            where.append("e.article_id IN (SELECT article_id FROM story_articles WHERE story_id = ?)")
+            where.append(
+                "e.article_id IN (SELECT article_id FROM story_articles WHERE story_id = ?)"
+            )
             params.append(story_id)
         if type is not None:
             where.append("e.type = ?")
@@ -1369,7 +1370,9 @@ class Store:
 
     def users(self) -> list[dict]:
         """Return every user's name, role and creation time, by name."""
-        return [dict(r) for r in self._read("SELECT name, role, created_at FROM users ORDER BY name")]
+        return [
+            dict(r) for r in self._read("SELECT name, role, created_at FROM users ORDER BY name")
+        ]
 
     def remove_user(self, name: str) -> bool:
         """Delete a user; return False when there was none of that name."""
@@ -1455,7 +1458,7 @@ class Store:
             if row is None:
                 return False
             now = _now()
-            history = json.loads(row["history"]) + [{"who": author, "when": now, "action": action}]
+            history = [*json.loads(row["history"]), {"who": author, "when": now, "action": action}]
             conn.execute(
                 "UPDATE digests SET title = ?, data = ?, history = ?, updated_by = ?, "
                 "updated_at = ? WHERE id = ?",
@@ -1472,8 +1475,9 @@ class Store:
             if row is None:
                 return False
             now = _now()
-            history = json.loads(row["history"]) + [
-                {"who": author, "when": now, "action": "published"}
+            history = [
+                *json.loads(row["history"]),
+                {"who": author, "when": now, "action": "published"},
             ]
             conn.execute(
                 "UPDATE digests SET status = 'published', history = ?, published_by = ?, "

@@ -11,7 +11,7 @@ more than bodies. Below a minimum the story belongs to no arena.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 from ..records import Annotated, Arena, Desk
@@ -43,9 +43,9 @@ class ArenaClassifier:
         self._themes = {theme: _pattern(words) for theme, words in desk.themes.items()}
         self._actor_country = {a.id: a.country for a in desk.actors if a.country}
 
-    def country_counts(self, annotated: Sequence[Annotated]) -> Counter[str]:
+    def country_counts(self, annotated: Sequence[Annotated]) -> dict[str, float]:
         """Weighted mentions of each country across the given articles."""
-        counts: Counter[str] = Counter()
+        counts: dict[str, float] = defaultdict(float)
         for ann in annotated:
             for text, weight in ((ann.article.title, TITLE_WEIGHT), (ann.article.text, 1.0)):
                 for country, pattern in self._countries.items():
@@ -56,13 +56,13 @@ class ArenaClassifier:
             for m in ann.mentions:
                 if m.entity_id and m.entity_id not in seen:
                     seen.add(m.entity_id)
-                    country = self._actor_country.get(m.entity_id)
-                    if country:
-                        counts[country] += 0.5
+                    actor_country = self._actor_country.get(m.entity_id)
+                    if actor_country:
+                        counts[actor_country] += 0.5
         return counts
 
-    def keyword_counts(self, annotated: Sequence[Annotated]) -> Counter[str]:
-        counts: Counter[str] = Counter()
+    def keyword_counts(self, annotated: Sequence[Annotated]) -> dict[str, float]:
+        counts: dict[str, float] = defaultdict(float)
         for ann in annotated:
             for arena_id, pattern in self._keywords.items():
                 if pattern is None:

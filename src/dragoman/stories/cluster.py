@@ -71,7 +71,9 @@ class _Story:
     first: datetime | None
     last: datetime | None
     article_ids: list[str] = field(default_factory=list)
-    terms: Counter[str] = field(default_factory=Counter)  # sum of per-article normalised tf
+    terms: dict[str, float] = field(
+        default_factory=lambda: defaultdict(float)
+    )  # summed normalised tf
     entities: Counter[str] = field(default_factory=Counter)
     indexed: set[str] = field(default_factory=set)
     norm2: float = 1.0  # cached squared TF-IDF norm (see StoryClusterer._story_norm2)
@@ -181,7 +183,11 @@ class StoryClusterer:
         words = tokens(article.text)
         counts = Counter(tokens(article.title) * 2 + words)
         return _Doc(
-            article.id, article.published, _sublinear(counts), cluster_entities(annotated), len(words)
+            article.id,
+            article.published,
+            _sublinear(counts),
+            cluster_entities(annotated),
+            len(words),
         )
 
     # --- similarity ----------------------------------------------------------------
@@ -361,7 +367,9 @@ class StoryClusterer:
             self._by_term[t].add(story.id)
         story.indexed = set(top)
 
-    def assign(self, article_id: str, story_id: str, article: Article, annotated: Annotated | None) -> None:
+    def assign(
+        self, article_id: str, story_id: str, article: Article, annotated: Annotated | None
+    ) -> None:
         """Put an article in a given story (restoring stored state or applying a correction)."""
         doc = self._doc(article, annotated)
         if article.id not in self.story_of:

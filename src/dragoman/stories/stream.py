@@ -7,7 +7,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from ..records import Annotated, Article, Outlet
@@ -36,7 +36,7 @@ def document_article(doc: dict[str, Any], line_no: int) -> Article:
         except ValueError as exc:
             raise ValueError(f"'published' is not an ISO date: {raw!r}") from exc
         if published.tzinfo is None:
-            published = published.replace(tzinfo=timezone.utc)
+            published = published.replace(tzinfo=UTC)
     return Article(
         id=str(doc_id),
         outlet_id=str(doc.get("outlet") or ""),

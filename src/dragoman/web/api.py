@@ -232,7 +232,18 @@ def search_articles(
     if story is not None and ws.store.story(story) is None:
         raise HTTPException(404, f"no story {_short(story)!r}; see GET /api/stories")
     version = _search_cache.version(ws)
-    key = (str(ws.store.path), version, q, outlet, date_from, date_to, entity, story, page, per_page)
+    key = (
+        str(ws.store.path),
+        version,
+        q,
+        outlet,
+        date_from,
+        date_to,
+        entity,
+        story,
+        page,
+        per_page,
+    )
     if version is not None:
         cached = _search_cache.get(key)
         if cached is not None:

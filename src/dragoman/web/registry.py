@@ -13,7 +13,7 @@ from ..errors import ConfigError, DragomanError
 from ..records import RELIABILITY_GRADES, Outlet
 
 
-def _outlet_node(root: yaml.Node, outlet_id: str, path: Path) -> MappingNode:
+def _outlet_node(root: yaml.Node | None, outlet_id: str, path: Path) -> MappingNode:
     outlets = None
     if isinstance(root, MappingNode):
         for key, value in root.value:

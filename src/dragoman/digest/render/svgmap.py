@@ -299,11 +299,11 @@ def _draw(
         )
     # Graticule every 5 degrees: a reader can tell where the window lies.
     lines = []
-    for lon in range(math.ceil(view.lon0 / 5) * 5, math.floor(view.lon1) + 1, 5):
-        x, _ = view.xy(lon, view.lat0)
+    for meridian in range(math.ceil(view.lon0 / 5) * 5, math.floor(view.lon1) + 1, 5):
+        x, _ = view.xy(meridian, view.lat0)
         lines.append(f"M{x:.1f},0V{height:.1f}")
-    for lat in range(math.ceil(view.lat0 / 5) * 5, math.floor(view.lat1) + 1, 5):
-        _, y = view.xy(view.lon0, lat)
+    for parallel in range(math.ceil(view.lat0 / 5) * 5, math.floor(view.lat1) + 1, 5):
+        _, y = view.xy(view.lon0, parallel)
         lines.append(f"M0,{y:.1f}H{WIDTH:.1f}")
     if lines:
         out.append(
