@@ -202,6 +202,9 @@ class Sentence(Record):
     start: int
     end: int
     text: str
+    # What the parse learned: where each finite verb of the sentence starts, as offsets into
+    # the article's text; None when the sentence was never parsed (a split made later).
+    finite_verbs: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -284,6 +287,36 @@ class Annotated(Record):
 
 
 @dataclass(frozen=True)
+class Figure(Record):
+    """A count of people one report gives ("12 killed"), where it gives it."""
+
+    kind: str  # killed | wounded | casualties | arrested | people
+    value: int
+    article_id: str
+    start: int = 0  # [start, end) of the number in the article's title + "\n" + text
+    end: int = 0
+
+
+@dataclass(frozen=True)
+class Claim(Record):
+    """One side of a disagreement: the value some of a story's reports give."""
+
+    value: str  # as the bulletin prints it: "July 25", "Idlib", "12"
+    outlet_ids: tuple[str, ...] = ()
+    article_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Contradiction(Record):
+    """What a story's reports disagree on, and who says what."""
+
+    what: str  # date | place | figure
+    topic: str  # as printed: "the date", "the place", "the casualty figures"
+    claims: tuple[Claim, ...] = ()
+    unit: str = ""  # printed after a figure: " killed", " people"
+
+
+@dataclass(frozen=True)
 class Story(Record):
     id: str
     article_ids: tuple[str, ...]
@@ -297,6 +330,8 @@ class Story(Record):
     credibility_reason: str = ""
     salience: float = 0.0
     duplicates: dict[str, str] = field(default_factory=dict)  # reprint article id -> original
+    contradictions: tuple[Contradiction, ...] = ()  # what the reports disagree on
+    figures: tuple[Figure, ...] = ()  # the counts of people its reports give
 
 
 @dataclass(frozen=True)

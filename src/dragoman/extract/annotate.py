@@ -146,18 +146,32 @@ class Extractor:
         )
 
 
+# Penn tags of a finite verb: past, present (3rd person and other) and modals.
+FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+
+
 def _sentences(doc: Doc, article_id: str) -> Iterator[Sentence]:
-    """Sentence records with offsets into the text, trimmed, never across a blank line."""
+    """Sentence records with offsets into the text, trimmed, never across a blank line.
+
+    Each carries where its finite verbs start, from the tagger's parse.
+    """
     text = doc_text(doc)
     for sent in doc.sents:
         start, end = sent.start_char, sent.end_char
+        verbs = [t.idx for t in sent if t.tag_ in FINITE_TAGS]
         for piece_start, piece_end in _split_paragraphs(text, start, end):
             while piece_start < piece_end and text[piece_start] in _TRIM:
                 piece_start += 1
             while piece_end > piece_start and text[piece_end - 1] in _TRIM:
                 piece_end -= 1
             if piece_end > piece_start and any(ch.isalnum() for ch in text[piece_start:piece_end]):
-                yield Sentence(article_id, piece_start, piece_end, text[piece_start:piece_end])
+                yield Sentence(
+                    article_id,
+                    piece_start,
+                    piece_end,
+                    text[piece_start:piece_end],
+                    tuple(v for v in verbs if piece_start <= v < piece_end),
+                )
 
 
 def _split_paragraphs(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

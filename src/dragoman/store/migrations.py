@@ -322,6 +322,14 @@ def search_indexes(conn: sqlite3.Connection) -> None:
     )
 
 
+def sentence_verbs(conn: sqlite3.Connection) -> None:
+    """Keep what the parse learned of each sentence: where its finite verbs start.
+
+    NULL for sentences stored before: what they hold is not known until re-processed.
+    """
+    _run(conn, ("ALTER TABLE sentences ADD COLUMN finite_verbs TEXT",))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "0001_initial", initial),
     Migration(2, "0002_corrections", corrections),
@@ -329,6 +337,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "0004_web", web),
     Migration(5, "0005_bulletins", bulletins),
     Migration(6, "0006_search_indexes", search_indexes),
+    Migration(7, "0007_sentence_verbs", sentence_verbs),
 )
 
 LATEST_VERSION: int = MIGRATIONS[-1].version

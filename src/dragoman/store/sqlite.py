@@ -570,9 +570,18 @@ class Store:
             for table in ("sentences", "mentions", "dates", "events", "article_entities"):
                 conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
             conn.executemany(
-                "INSERT INTO sentences (article_id, start_char, end_char, text) "
-                "VALUES (?, ?, ?, ?)",
-                [(article_id, s.start, s.end, s.text) for s in annotated.sentences],
+                "INSERT INTO sentences (article_id, start_char, end_char, text, finite_verbs) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [
+                    (
+                        article_id,
+                        s.start,
+                        s.end,
+                        s.text,
+                        None if s.finite_verbs is None else _json(list(s.finite_verbs)),
+                    )
+                    for s in annotated.sentences
+                ],
             )
             conn.executemany(
                 "INSERT INTO mentions (article_id, start_char, end_char, text, label, entity_id, "
@@ -636,9 +645,16 @@ class Store:
                 return None
             article = self._article(rows[0])
             sentences = tuple(
-                Sentence(article_id, r["start_char"], r["end_char"], r["text"])
+                Sentence(
+                    article_id,
+                    r["start_char"],
+                    r["end_char"],
+                    r["text"],
+                    None if r["finite_verbs"] is None else tuple(json.loads(r["finite_verbs"])),
+                )
                 for r in self._read(
-                    "SELECT start_char, end_char, text FROM sentences WHERE article_id = ? "
+                    "SELECT start_char, end_char, text, finite_verbs FROM sentences "
+                    "WHERE article_id = ? "
                     "ORDER BY seq",
                     (article_id,),
                 )
